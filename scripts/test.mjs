@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `npm test`: unit and integration tests (Vitest), then browser tests (Playwright) against the built app,
+// and a closing line `N passed, N failed` over both.
+//
+// Database: TEST_DATABASE_URL (a PostgreSQL server whose user may create databases) when set: every
+// test file gets its own database, and the browser tests run on one migrated with `prisma migrate deploy`.
+// Otherwise everything runs on the embedded database (PGlite): nothing to install.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const root = path.resolve(import.meta.dirname, '..');
+const results = path.join(root, 'test-results');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const args = process.argv.slice(2);
+const only = (name) => args.length === 0 || args.includes(name);
+
+function run(command, commandArgs, env = {}) {
+	const result = spawnSync(command, commandArgs, {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, ...env }
+	});
+	return result.status ?? 1;
+}
+
+function readJson(file) {
+	try {
+		return JSON.parse(readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+/** A fresh database on the test server for the browser tests, migrated as an operator would. */
+async function createE2eDatabase(admin) {
+	const name = `podium_e2e_${process.pid}`;
+	const client = new pg.Client({ connectionString: admin });
+	await client.connect();
+	await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+	await client.query(`CREATE DATABASE "${name}"`);
+	await client.end();
+	const url = new URL(admin);
+	url.pathname = `/${name}`;
+	const status = run(bin('prisma'), ['migrate', 'deploy'], { DATABASE_URL: url.toString() });
+	if (status !== 0) throw new Error('prisma migrate deploy failed on the browser-test database');
+	return {
+		env: { DATABASE_URL: url.toString() },
+		drop: async () => {
+			const admin2 = new pg.Client({ connectionString: admin });
+			await admin2.connect();
+			await admin2.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+			await admin2.end();
+		}
+	};
+}
+
+function createEmbeddedDatabase() {
+	const dir = mkdtempSync(path.join(tmpdir(), 'podium-e2e-'));
+	return {
+		env: { DATABASE_URL: '', EMBEDDED_DATABASE_DIR: path.join(dir, 'pglite'), MAIL_OUTBOX_DIR: path.join(dir, 'outbox') },
+		drop: async () => rmSync(dir, { recursive: true, force: true })
+	};
+}
+
+mkdirSync(results, { recursive: true });
+const admin = process.env.TEST_DATABASE_URL?.trim();
+console.log(`Tests run on ${admin ? 'the PostgreSQL server in TEST_DATABASE_URL' : 'the embedded database (PGlite)'}.`);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let crashed = false;
+
+if (only('unit')) {
+	const file = path.join(results, 'vitest.json');
+	rmSync(file, { force: true });
+	const status = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+	const report = readJson(file);
+	if (report) {
+		totals.passed += report.numPassedTests;
+		totals.failed += report.numFailedTests;
+		totals.skipped += report.numPendingTests + report.numTodoTests;
+	}
+	if (status !== 0 && (!report || report.numFailedTests === 0)) crashed = true;
+}
+
+if (only('e2e')) {
+	if (!process.env.SKIP_BUILD && run('npm', ['run', 'build', '--silent']) !== 0) {
+		console.error('The build failed, so the browser tests could not run.');
+		crashed = true;
+	} else {
+		const database = admin ? await createE2eDatabase(admin) : createEmbeddedDatabase();
+		const file = path.join(results, 'playwright.json');
+		rmSync(file, { force: true });
+		const status = run(bin('playwright'), ['test'], { ...database.env, PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+		await database.drop();
+		const report = readJson(file);
+		if (report) {
+			totals.passed += report.stats.expected;
+			totals.failed += report.stats.unexpected + (report.stats.flaky ?? 0);
+			totals.skipped += report.stats.skipped;
+		}
+		if (status !== 0 && (!report || report.stats.unexpected === 0)) crashed = true;
+	}
+}
+
+writeFileSync(path.join(results, 'summary.json'), JSON.stringify({ ...totals, crashed }));
+if (crashed) console.error('A test runner stopped before reporting its results (see above).');
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 || crashed ? 1 : 0);

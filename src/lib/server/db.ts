@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client';
+import { applyMigrations, readMigrationState, type SqlConnection } from './migrations';
+
+export type Database = PrismaClient;
+
+/** Where the data lives: a PostgreSQL server (DATABASE_URL) or the embedded PGlite database. */
+export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'embedded'; dir: string };
+
+/** Reads the database settings from the environment (see README "Configuration"). */
+export function readDatabaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+	const url = env.DATABASE_URL?.trim();
+	if (url) return { kind: 'server', url };
+	const dir = env.EMBEDDED_DATABASE_DIR?.trim() || '.data/pglite';
+	return { kind: 'embedded', dir: dir.startsWith('memory://') ? dir : path.resolve(dir) };
+}
+
+export class DatabaseNotReadyError extends Error {}
+
+function open(target: DatabaseTarget) {
+	if (target.kind === 'server') {
+		const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
+		const client = new PrismaClient({
+			adapter: new PrismaPg({ connectionString: target.url, max: poolSize })
+		});
+		return { client, prepare: () => checkServerIsMigrated(target.url), close: async () => {} };
+	}
+	if (!target.dir.startsWith('memory://')) mkdirSync(target.dir, { recursive: true });
+	const pglite = new PGlite(target.dir);
+	const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+	return {
+		client,
+		// The embedded database has no operator: it migrates itself, with the same migration files.
+		prepare: async () => {
+			await pglite.waitReady;
+			await applyMigrations(pglite as SqlConnection);
+		},
+		close: () => pglite.close()
+	};
+}
+
+// A server is migrated by its operator (`npx prisma migrate deploy`); the app only checks.
+async function checkServerIsMigrated(url: string) {
+	const connection = new pg.Client({ connectionString: url });
+	try {
+		await connection.connect();
+	} catch (error) {
+		throw new DatabaseNotReadyError(
+			`Cannot connect to the PostgreSQL server in DATABASE_URL: ${(error as Error).message}`
+		);
+	}
+	try {
+		const { pending, failed } = await readMigrationState({
+			query: (sql, params) => connection.query(sql, params),
+			exec: (sql) => connection.query(sql)
+		});
+		if (failed.length > 0) {
+			throw new DatabaseNotReadyError(
+				`Migration ${failed.join(', ')} failed on the database in DATABASE_URL. ` +
+					'Fix it, then run `npx prisma migrate resolve` and `npx prisma migrate deploy`.'
+			);
+		}
+		if (pending.length > 0) {
+			throw new DatabaseNotReadyError(
+				`The database in DATABASE_URL has ${pending.length} pending migration(s): ${pending.join(', ')}. ` +
+					'Run `npx prisma migrate deploy` and start the app again.'
+			);
+		}
+	} finally {
+		await connection.end();
+	}
+}
+
+const target = readDatabaseTarget();
+const opened = open(target);
+
+/** The one Prisma client of the app; the same queries run on a server and on the embedded database. */
+export const db: Database = opened.client;
+
+let ready: Promise<void> | undefined;
+
+/** Makes the database usable: migrates the embedded one, checks that a server is migrated. */
+export function prepareDatabase(): Promise<void> {
+	ready ??= opened.prepare();
+	return ready;
+}
+
+/** Closes the client and, for the embedded database, the database itself. */
+export async function closeDatabase(): Promise<void> {
+	await db.$disconnect();
+	await opened.close();
+}
+
+/** Where this process keeps its data, for logs and the health check (no credentials). */
+export function describeDatabase(): string {
+	if (target.kind === 'embedded') return `embedded PostgreSQL (PGlite) at ${target.dir}`;
+	const url = new URL(target.url);
+	return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}

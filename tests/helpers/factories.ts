@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { EventPhase } from '../../src/lib/server/generated/prisma/client';
+import { generateJoinCode } from '../../src/lib/server/join-codes';
+import { db } from './db';
+
+// Test data builders shared by the integration tests. Each returns the created row.
+
+let sequence = 0;
+const next = () => `${++sequence}-${randomUUID().slice(0, 8)}`;
+
+export function createUser(fields: { email?: string; firstName?: string; lastName?: string } = {}) {
+	const n = next();
+	const firstName = fields.firstName ?? `Tester${sequence}`;
+	return db.user.create({
+		data: {
+			email: fields.email ?? `user-${n}@example.test`,
+			firstName,
+			lastName: fields.lastName ?? 'Example',
+			displayName: `${firstName} E.`,
+			profileCompletedAt: new Date()
+		}
+	});
+}
+
+export async function createEvent(
+	fields: { ownerId?: string; name?: string; phase?: EventPhase; demoLinksOptional?: boolean } = {}
+) {
+	const n = next();
+	const ownerId = fields.ownerId ?? (await createUser()).id;
+	return db.event.create({
+		data: {
+			name: fields.name ?? `Event ${n}`,
+			slug: `event-${n}`.toLowerCase(),
+			joinCode: generateJoinCode(),
+			ownerId,
+			phase: fields.phase ?? 'submission',
+			demoLinksOptional: fields.demoLinksOptional ?? false
+		}
+	});
+}
+
+export function addAttendee(eventId: string, userId: string) {
+	return db.eventAttendee.create({ data: { eventId, userId } });
+}
+
+/** A project owned by `ownerId` (created and made an attendee when not given). */
+export async function createProject(eventId: string, fields: { ownerId?: string; name?: string } = {}) {
+	const ownerId = fields.ownerId ?? (await createUser()).id;
+	await db.eventAttendee.upsert({
+		where: { eventId_userId: { eventId, userId: ownerId } },
+		create: { eventId, userId: ownerId },
+		update: {}
+	});
+	return db.project.create({
+		data: {
+			name: fields.name ?? `Project ${next()}`,
+			description: 'Built at the test hackathon.',
+			repoUrl: 'https://example.test/repo',
+			demoUrl: 'https://example.test/demo',
+			hoursSpent: 12,
+			joinCode: generateJoinCode(),
+			ownerId,
+			eventId
+		}
+	});
+}
+
+export function addCollaborator(projectId: string, userId: string) {
+	return db.projectCollaborator.create({ data: { projectId, userId } });
+}
+
+/** Records a vote directly, bypassing the ballot rules: for setting up a scene. */
+export async function createVote(voterId: string, projectId: string) {
+	const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
+	return db.vote.create({ data: { voterId, projectId, eventId: project.eventId } });
+}

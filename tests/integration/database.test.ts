@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { migrations } from '../../src/lib/server/migrations';
+
+// How the app opens its database, as a fresh process would: each test loads src/lib/server/db.ts anew
+// with its own environment.
+
+const saved = { ...process.env };
+const dirs: string[] = [];
+
+function tempDir() {
+	const dir = mkdtempSync(path.join(tmpdir(), 'podium-db-test-'));
+	dirs.push(dir);
+	return dir;
+}
+
+async function loadDatabaseModule(env: Record<string, string | undefined>) {
+	vi.resetModules();
+	process.env = { ...saved, ...env };
+	return import('../../src/lib/server/db');
+}
+
+beforeEach(() => vi.spyOn(console, 'log').mockImplementation(() => {}));
+afterEach(() => {
+	process.env = { ...saved };
+	vi.restoreAllMocks();
+});
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe('the embedded database', () => {
+	it('is created, migrated and kept on disk across restarts when no DATABASE_URL is set', async () => {
+		const dir = path.join(tempDir(), 'pglite');
+		const first = await loadDatabaseModule({ DATABASE_URL: undefined, EMBEDDED_DATABASE_DIR: dir });
+		await first.prepareDatabase();
+		expect(first.describeDatabase()).toContain(dir);
+		await first.db.user.create({ data: { email: 'kept@example.test', firstName: 'Kept' } });
+		await first.closeDatabase();
+
+		const second = await loadDatabaseModule({ DATABASE_URL: undefined, EMBEDDED_DATABASE_DIR: dir });
+		await second.prepareDatabase();
+		const user = await second.db.user.findUnique({ where: { email: 'kept@example.test' } });
+		expect(user?.firstName).toBe('Kept');
+		const history = await second.db.$queryRaw<{ migration_name: string }[]>`
+			SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`;
+		// Migrations ran once, on the first start only.
+		expect(history.map((row) => row.migration_name)).toEqual(migrations.map((m) => m.name));
+		await second.closeDatabase();
+	});
+});
+
+describe('a PostgreSQL server in DATABASE_URL', () => {
+	// An empty database served over the wire: stands for a server nobody has migrated yet.
+	let server: PGLiteSocketServer | undefined;
+	let url = '';
+
+	beforeEach(async () => {
+		const pglite = await PGlite.create();
+		server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 4 });
+		await server.start();
+		url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+	});
+	afterEach(async () => {
+		await server?.stop();
+		await server?.db.close();
+	});
+
+	it('is not migrated by the app, which refuses to start and names the command to run', async () => {
+		const module = await loadDatabaseModule({ DATABASE_URL: url });
+		const error = await module.prepareDatabase().catch((e: Error) => e);
+		expect(error).toBeInstanceOf(module.DatabaseNotReadyError);
+		expect((error as Error).message).toMatch(/pending migration.*npx prisma migrate deploy/s);
+		expect(module.describeDatabase()).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+\/postgres$/);
+		const tables = await server!.db.query(`SELECT to_regclass('users') AS users`);
+		expect(tables.rows).toEqual([{ users: null }]);
+		await module.closeDatabase();
+	});
+
+	it('that cannot be reached is reported clearly, and the health check says so', async () => {
+		const module = await loadDatabaseModule({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' });
+		await expect(module.prepareDatabase()).rejects.toThrow(/Cannot connect to the PostgreSQL server/);
+		const { checkDatabaseHealth } = await import('../../src/lib/server/health');
+		expect(await checkDatabaseHealth()).toBe('unreachable');
+		await module.closeDatabase();
+	});
+
+	it('once migrated, is accepted and reported healthy', async () => {
+		const { applyMigrations } = await import('../../src/lib/server/migrations');
+		await applyMigrations(server!.db as never);
+		const module = await loadDatabaseModule({ DATABASE_URL: url });
+		await module.prepareDatabase();
+		const { checkDatabaseHealth } = await import('../../src/lib/server/health');
+		expect(await checkDatabaseHealth()).toBe('reachable');
+		await module.closeDatabase();
+	});
+});
