@@ -6,7 +6,7 @@
 // test file gets its own database, and the browser tests run on one migrated with `prisma migrate deploy`.
 // Otherwise everything runs on the embedded database (PGlite): nothing to install.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -60,21 +60,32 @@ async function createE2eDatabase(admin) {
 function createEmbeddedDatabase() {
 	const dir = mkdtempSync(path.join(tmpdir(), 'podium-e2e-'));
 	return {
-		env: { DATABASE_URL: '', EMBEDDED_DATABASE_DIR: path.join(dir, 'pglite'), MAIL_OUTBOX_DIR: path.join(dir, 'outbox') },
+		env: {
+			DATABASE_URL: '',
+			EMBEDDED_DATABASE_DIR: path.join(dir, 'pglite'),
+			MAIL_OUTBOX_DIR: path.join(dir, 'outbox')
+		},
 		drop: async () => rmSync(dir, { recursive: true, force: true })
 	};
 }
 
 mkdirSync(results, { recursive: true });
 const admin = process.env.TEST_DATABASE_URL?.trim();
-console.log(`Tests run on ${admin ? 'the PostgreSQL server in TEST_DATABASE_URL' : 'the embedded database (PGlite)'}.`);
+console.log(
+	`Tests run on ${admin ? 'the PostgreSQL server in TEST_DATABASE_URL' : 'the embedded database (PGlite)'}.`
+);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let crashed = false;
 
 if (only('unit')) {
 	const file = path.join(results, 'vitest.json');
 	rmSync(file, { force: true });
-	const status = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+	const status = run(bin('vitest'), [
+		'run',
+		'--reporter=default',
+		'--reporter=json',
+		`--outputFile.json=${file}`
+	]);
 	const report = readJson(file);
 	if (report) {
 		totals.passed += report.numPassedTests;

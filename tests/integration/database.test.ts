@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { migrations } from '../../src/lib/server/migrations';
+import { readMigrations } from '../../src/lib/server/migrations';
 
 // How the app opens its database, as a fresh process would: each test loads src/lib/server/db.ts anew
 // with its own environment.
@@ -47,7 +47,7 @@ describe('the embedded database', () => {
 		const history = await second.db.$queryRaw<{ migration_name: string }[]>`
 			SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`;
 		// Migrations ran once, on the first start only.
-		expect(history.map((row) => row.migration_name)).toEqual(migrations.map((m) => m.name));
+		expect(history.map((row) => row.migration_name)).toEqual(readMigrations().map((m) => m.name));
 		await second.closeDatabase();
 	});
 });

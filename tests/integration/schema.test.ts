@@ -29,7 +29,9 @@ describe('users', () => {
 
 	it('requires a first name once the profile is complete', async () => {
 		await rejects(
-			db.user.create({ data: { email: 'nofirst@example.test', firstName: ' ', profileCompletedAt: new Date() } })
+			db.user.create({
+				data: { email: 'nofirst@example.test', firstName: ' ', profileCompletedAt: new Date() }
+			})
 		);
 		// Before the first sign-in has asked for the profile, the name may still be missing.
 		const pending = await db.user.create({ data: { email: 'pending@example.test' } });
@@ -46,7 +48,9 @@ describe('users', () => {
 describe('events and projects', () => {
 	it('keeps slugs and join codes unique', async () => {
 		const event = await createEvent();
-		await rejects(createEvent().then((e) => db.event.update({ where: { id: e.id }, data: { slug: event.slug } })));
+		await rejects(
+			createEvent().then((e) => db.event.update({ where: { id: e.id }, data: { slug: event.slug } }))
+		);
 		await rejects(
 			createEvent().then((e) => db.event.update({ where: { id: e.id }, data: { joinCode: event.joinCode } }))
 		);

@@ -41,9 +41,7 @@ export async function migrateTemplate(admin: string, template: string) {
 /** A fresh, migrated database for one test file; returns its URL and a function that drops it. */
 export async function createTestDatabase(admin: string, template: string) {
 	const name = `podium_test_${randomBytes(6).toString('hex')}`;
-	await withClient(admin, (client) =>
-		client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`)
-	);
+	await withClient(admin, (client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
 	return {
 		url: urlFor(admin, name),
 		drop: () => withClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))

@@ -4,8 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from './generated/prisma/client';
-import { applyMigrations, readMigrationState, type SqlConnection } from './migrations';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { applyMigrations, readMigrationState, type SqlConnection } from './migrations.ts';
 
 export type Database = PrismaClient;
 

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** A migration folder of prisma/migrations, as Prisma Migrate lays it out. */
 export interface Migration {
@@ -19,22 +21,22 @@ export interface MigrationState {
 	failed: string[];
 }
 
-// Bundled into the server build, so a deployed build/ needs no prisma/ folder beside it.
-const files = import.meta.glob<string>('/prisma/migrations/*/migration.sql', {
-	query: '?raw',
-	import: 'default',
-	eager: true
-});
+/** Where Prisma Migrate keeps the migrations: `prisma/migrations` of the directory the app runs from. */
+export function migrationsDir(): string {
+	return path.resolve(process.env.MIGRATIONS_DIR ?? 'prisma/migrations');
+}
 
 /** The project's migrations in the order Prisma applies them (folder names sort by timestamp). */
-export const migrations: Migration[] = Object.entries(files)
-	.map(([file, sql]) => ({
-		name: file.split('/').at(-2)!,
-		sql,
-		// Prisma Migrate's checksum: the SHA-256 of migration.sql, so its CLI accepts our history.
-		checksum: createHash('sha256').update(sql).digest('hex')
-	}))
-	.sort((a, b) => a.name.localeCompare(b.name));
+export function readMigrations(dir = migrationsDir()): Migration[] {
+	return readdirSync(dir, { withFileTypes: true })
+		.filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, 'migration.sql')))
+		.map((entry) => {
+			const sql = readFileSync(path.join(dir, entry.name, 'migration.sql'), 'utf8');
+			// Prisma Migrate's checksum: the SHA-256 of migration.sql, so its CLI accepts our history.
+			return { name: entry.name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+		})
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
 
 // The table Prisma Migrate keeps its history in, created exactly as Prisma creates it.
 const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -51,7 +53,7 @@ const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 /** Which of the project's migrations the database has not applied (or failed to apply). */
 export async function readMigrationState(
 	db: SqlConnection,
-	all: Migration[] = migrations
+	all: Migration[] = readMigrations()
 ): Promise<MigrationState> {
 	const { rows: exists } = await db.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS ok`);
 	if (!(exists[0] as { ok: boolean }).ok) return { pending: all.map((m) => m.name), failed: [] };
@@ -70,7 +72,10 @@ export async function readMigrationState(
  * Applies pending migrations, each in its own transaction together with its history row, so a
  * failing migration leaves neither half its changes nor a record of being applied.
  */
-export async function applyMigrations(db: SqlConnection, all: Migration[] = migrations): Promise<string[]> {
+export async function applyMigrations(
+	db: SqlConnection,
+	all: Migration[] = readMigrations()
+): Promise<string[]> {
 	await db.exec(HISTORY_TABLE);
 	const { pending, failed } = await readMigrationState(db, all);
 	if (failed.length > 0) throw new Error(`Migration ${failed[0]} failed earlier and must be resolved first.`);
