@@ -1,0 +1,166 @@
+import type { EventPhase } from './generated/prisma/client.ts';
+import { db } from './db.ts';
+import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
+import { isUniqueViolation, RuleViolation } from './rules.ts';
+
+/** What each phase means for attendees, in their words. */
+export const PHASE_LABELS: Record<EventPhase, string> = {
+	draft: 'Draft (only you can see it)',
+	submission: 'Submissions open',
+	voting: 'Voting open',
+	closed: 'Closed: results are out'
+};
+
+const SLUG_MAX = 48;
+
+/** A URL-safe slug from an event name: "Hack Club Scrapyard 2025!" → "hack-club-scrapyard-2025". */
+export function slugify(name: string): string {
+	const slug = name
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.slice(0, SLUG_MAX)
+		.replace(/^-+|-+$/g, '');
+	return slug || 'event';
+}
+
+// The first free slug among base, base-2, base-3, ...
+async function freeSlug(base: string): Promise<string> {
+	const taken = await db.event.findMany({
+		where: { OR: [{ slug: base }, { slug: { startsWith: `${base}-` } }] },
+		select: { slug: true }
+	});
+	const used = new Set(taken.map((e) => e.slug));
+	let slug = base;
+	for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
+	return slug;
+}
+
+/** Creates an event owned by `ownerId`: a slug from its name and a fresh join code. */
+export async function createEvent(
+	ownerId: string,
+	input: { name: string; description?: string; draft?: boolean }
+) {
+	const base = slugify(input.name);
+	// Two people may create "Scrapyard" at the same instant, or a code may clash: try again.
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await db.event.create({
+				data: {
+					name: input.name,
+					description: input.description ?? '',
+					slug: await freeSlug(base),
+					joinCode: generateJoinCode(),
+					phase: input.draft ? 'draft' : 'submission',
+					ownerId
+				},
+				select: { id: true, slug: true, joinCode: true }
+			});
+		} catch (error) {
+			if (!isUniqueViolation(error) || attempt >= 5) throw error;
+		}
+	}
+}
+
+const eventSummary = {
+	id: true,
+	name: true,
+	slug: true,
+	description: true,
+	phase: true,
+	demoLinksOptional: true,
+	ownerId: true
+} as const;
+
+/**
+ * The event at `slug` as `viewerId` may see it, or a 404 RuleViolation: a draft is invisible to all but
+ * its owner. Says whether the viewer owns or attends it.
+ */
+export async function getEventForViewer(slug: string, viewerId: string | undefined) {
+	const event = await db.event.findUnique({
+		where: { slug },
+		select: {
+			...eventSummary,
+			joinCode: true,
+			owner: { select: { displayName: true } },
+			attendees: viewerId ? { where: { userId: viewerId }, select: { joinedAt: true } } : false,
+			referrals: viewerId ? { where: { userId: viewerId }, select: { id: true }, take: 1 } : false,
+			_count: { select: { projects: true, attendees: true } }
+		}
+	});
+	const isOwner = event !== null && event.ownerId === viewerId;
+	if (!event || (event.phase === 'draft' && !isOwner)) throw new RuleViolation('Event not found.', 404);
+	const { attendees, referrals, joinCode, ...rest } = event;
+	return {
+		...rest,
+		hasAnsweredReferral: (referrals ?? []).length > 0,
+		// Only the owner shares the join code; attendees got it from them.
+		joinCode: isOwner ? joinCode : undefined,
+		isOwner,
+		isAttendee: (attendees ?? []).length > 0
+	};
+}
+
+/** Whether `userId` attends the event. */
+export async function isAttendee(eventId: string, userId: string): Promise<boolean> {
+	const row = await db.eventAttendee.findUnique({
+		where: { eventId_userId: { eventId, userId } },
+		select: { userId: true }
+	});
+	return row !== null;
+}
+
+/**
+ * Joins `userId` to the event whose join code was typed (any case). Joining again is harmless.
+ * A referral answer is stored once per join that gave one.
+ */
+export async function joinEventByCode(userId: string, typedCode: string, referral?: string) {
+	const event = await db.event.findUnique({
+		where: { joinCode: normalizeJoinCode(typedCode) },
+		select: { id: true, slug: true, name: true, phase: true, ownerId: true }
+	});
+	if (!event || (event.phase === 'draft' && event.ownerId !== userId)) {
+		throw new RuleViolation('No event has that join code. Check the code and try again.', 404);
+	}
+	if (event.phase === 'draft') {
+		throw new RuleViolation('Open the event for submissions before anyone can join it.', 409);
+	}
+	if (event.phase === 'closed') {
+		throw new RuleViolation(`${event.name} has ended and takes no new attendees.`, 409);
+	}
+	const joined = await db.$transaction(async (tx) => {
+		const { count } = await tx.eventAttendee.createMany({
+			data: [{ eventId: event.id, userId }],
+			skipDuplicates: true
+		});
+		if (count > 0 && referral) {
+			await tx.referral.create({ data: { eventId: event.id, userId, content: referral } });
+		}
+		return count > 0;
+	});
+	return { slug: event.slug, name: event.name, alreadyAttending: !joined };
+}
+
+/** Records an answer to "how did you hear about this event?" from an attendee who has none yet. */
+export async function recordReferral(eventId: string, userId: string, content: string) {
+	if (!(await isAttendee(eventId, userId))) {
+		throw new RuleViolation('Join the event before answering.', 403);
+	}
+	const existing = await db.referral.count({ where: { eventId, userId } });
+	if (existing === 0) await db.referral.create({ data: { eventId, userId, content } });
+}
+
+/** The events a person attends and the events they own, newest first. */
+export async function listMyEvents(userId: string) {
+	const select = { name: true, slug: true, phase: true, createdAt: true } as const;
+	const [attending, owned] = await Promise.all([
+		db.event.findMany({
+			where: { attendees: { some: { userId } }, phase: { not: 'draft' } },
+			select,
+			orderBy: { createdAt: 'desc' }
+		}),
+		db.event.findMany({ where: { ownerId: userId }, select, orderBy: { createdAt: 'desc' } })
+	]);
+	return { attending, owned };
+}

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import type { ProjectInput } from '$lib/schemas/project';
+import { db } from './db.ts';
+import { isAttendee } from './events.ts';
+import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
+import { isUniqueViolation, RuleViolation } from './rules.ts';
+
+// Teams and project details change only while submissions are open: once voting starts, what people
+// vote on (and who may not vote for it) stays put.
+const SUBMISSIONS_CLOSED = 'Submissions are closed for this event: projects can no longer be changed.';
+
+async function loadProject(projectId: string) {
+	const project = await db.project.findUnique({
+		where: { id: projectId },
+		select: {
+			id: true,
+			ownerId: true,
+			eventId: true,
+			event: { select: { phase: true, slug: true, ownerId: true, demoLinksOptional: true } },
+			collaborators: { select: { userId: true } }
+		}
+	});
+	// Projects of a draft event are as invisible as the event itself.
+	if (!project) throw new RuleViolation('Project not found.', 404);
+	return project;
+}
+
+function teamRole(project: Awaited<ReturnType<typeof loadProject>>, userId: string) {
+	if (project.ownerId === userId) return 'owner' as const;
+	if (project.collaborators.some((c) => c.userId === userId)) return 'collaborator' as const;
+	return undefined;
+}
+
+function requireDemoLink(input: ProjectInput, demoLinksOptional: boolean) {
+	if (!demoLinksOptional && !input.demoUrl) {
+		throw new RuleViolation('This event asks for a demo link: add one.');
+	}
+}
+
+/** Creates a project in an event in `submission`, owned by an attendee. */
+export async function createProject(userId: string, eventId: string, input: ProjectInput) {
+	const event = await db.event.findUnique({
+		where: { id: eventId },
+		select: { phase: true, demoLinksOptional: true }
+	});
+	if (!event) throw new RuleViolation('Event not found.', 404);
+	if (!(await isAttendee(eventId, userId))) {
+		throw new RuleViolation('Join the event before submitting a project to it.', 403);
+	}
+	if (event.phase !== 'submission') throw new RuleViolation('Submissions are not open for this event.', 409);
+	requireDemoLink(input, event.demoLinksOptional);
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await db.project.create({
+				data: {
+					...input,
+					description: input.description ?? '',
+					joinCode: generateJoinCode(),
+					ownerId: userId,
+					eventId
+				},
+				select: { id: true, joinCode: true }
+			});
+		} catch (error) {
+			if (!isUniqueViolation(error) || attempt >= 5) throw error;
+		}
+	}
+}
+
+/** Changes a project's details: its owner or a collaborator, while submissions are open. */
+export async function updateProject(userId: string, projectId: string, input: ProjectInput) {
+	const project = await loadProject(projectId);
+	if (!teamRole(project, userId)) throw new RuleViolation('Only the team can edit this project.', 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	requireDemoLink(input, project.event.demoLinksOptional);
+	await db.project.update({
+		where: { id: projectId },
+		data: {
+			...input,
+			description: input.description ?? '',
+			// An emptied optional field clears the stored link.
+			repoUrl: input.repoUrl ?? null,
+			demoUrl: input.demoUrl ?? null,
+			imageUrl: input.imageUrl ?? null
+		}
+	});
+}
+
+/** Deletes a project (and its team links): its owner only, while submissions are open. */
+export async function deleteProject(userId: string, projectId: string) {
+	const project = await loadProject(projectId);
+	if (project.ownerId !== userId) throw new RuleViolation('Only the owner can delete this project.', 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	await db.project.delete({ where: { id: projectId } });
+	return { eventSlug: project.event.slug };
+}
+
+/** Joins the project whose code was typed as a collaborator: attendees of its event only. */
+export async function joinProjectByCode(userId: string, typedCode: string) {
+	const project = await db.project.findUnique({
+		where: { joinCode: normalizeJoinCode(typedCode) },
+		select: {
+			id: true,
+			name: true,
+			ownerId: true,
+			eventId: true,
+			event: { select: { phase: true, ownerId: true } }
+		}
+	});
+	if (!project || (project.event.phase === 'draft' && project.event.ownerId !== userId)) {
+		throw new RuleViolation('No project has that join code. Check the code and try again.', 404);
+	}
+	if (project.ownerId === userId) return { projectId: project.id, alreadyInTeam: true };
+	if (!(await isAttendee(project.eventId, userId))) {
+		throw new RuleViolation("Join the project's event first, then use the project's code.", 403);
+	}
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	const { count } = await db.projectCollaborator.createMany({
+		data: [{ projectId: project.id, userId }],
+		skipDuplicates: true
+	});
+	return { projectId: project.id, alreadyInTeam: count === 0 };
+}
+
+/** A collaborator leaves a project's team, while submissions are open. */
+export async function leaveProject(userId: string, projectId: string) {
+	const project = await loadProject(projectId);
+	if (project.ownerId === userId) {
+		throw new RuleViolation('The owner cannot leave their project; delete it instead.', 409);
+	}
+	if (teamRole(project, userId) !== 'collaborator') throw new RuleViolation('You are not on this team.', 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	await db.projectCollaborator.delete({ where: { projectId_userId: { projectId, userId } } });
+}
+
+/** The owner removes a collaborator from the team, while submissions are open. */
+export async function removeCollaborator(ownerId: string, projectId: string, collaboratorId: string) {
+	const project = await loadProject(projectId);
+	if (project.ownerId !== ownerId) throw new RuleViolation('Only the owner can change the team.', 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	const { count } = await db.projectCollaborator.deleteMany({ where: { projectId, userId: collaboratorId } });
+	if (count === 0) throw new RuleViolation('That person is not on this team.', 404);
+}
+
+/**
+ * A project's page as `viewerId` may see it: details and the team by display name (never anyone's
+ * private fields). The join code only for the team; no scores (the leaderboard shows those).
+ */
+export async function getProjectForViewer(projectId: string, viewerId: string | undefined) {
+	const project = await db.project.findUnique({
+		where: { id: projectId },
+		select: {
+			id: true,
+			name: true,
+			description: true,
+			repoUrl: true,
+			demoUrl: true,
+			imageUrl: true,
+			hoursSpent: true,
+			joinCode: true,
+			ownerId: true,
+			owner: { select: { displayName: true } },
+			collaborators: {
+				select: { userId: true, user: { select: { displayName: true } } },
+				orderBy: { joinedAt: 'asc' }
+			},
+			event: { select: { name: true, slug: true, phase: true, ownerId: true, demoLinksOptional: true } }
+		}
+	});
+	if (!project || (project.event.phase === 'draft' && project.event.ownerId !== viewerId)) {
+		throw new RuleViolation('Project not found.', 404);
+	}
+	const role =
+		project.ownerId === viewerId
+			? 'owner'
+			: project.collaborators.some((c) => c.userId === viewerId)
+				? 'collaborator'
+				: undefined;
+	const { joinCode, collaborators, owner, ownerId, ...details } = project;
+	return {
+		...details,
+		team: [
+			{ userId: ownerId, displayName: owner.displayName, role: 'owner' as const },
+			...collaborators.map((c) => ({
+				userId: c.userId,
+				displayName: c.user.displayName,
+				role: 'collaborator' as const
+			}))
+		],
+		joinCode: role ? joinCode : undefined,
+		role,
+		canEdit: role !== undefined && project.event.phase === 'submission'
+	};
+}
+
+/** A stable per-viewer order: the same viewer always sees the same shuffle, others see another. */
+export function shuffleFor<T extends { id: string }>(viewerKey: string, items: T[]): T[] {
+	const rank = (id: string) => createHash('sha256').update(`${viewerKey}:${id}`).digest('hex');
+	return items
+		.map((item) => ({ item, key: rank(item.id) }))
+		.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+		.map(({ item }) => item);
+}
+
+/** The projects of an event for its gallery, shuffled for the viewer. No scores. */
+export async function listEventGallery(eventId: string, viewerKey: string) {
+	const projects = await db.project.findMany({
+		where: { eventId },
+		select: {
+			id: true,
+			name: true,
+			description: true,
+			imageUrl: true,
+			demoUrl: true,
+			repoUrl: true,
+			owner: { select: { displayName: true } },
+			collaborators: { select: { user: { select: { displayName: true } } } }
+		}
+	});
+	return shuffleFor(viewerKey, projects).map(({ owner, collaborators, ...project }) => ({
+		...project,
+		team: [owner.displayName, ...collaborators.map((c) => c.user.displayName)]
+	}));
+}
+
+/** The projects a person owns or has joined, with their events and codes. */
+export async function listMyProjects(userId: string) {
+	const projects = await db.project.findMany({
+		where: {
+			OR: [{ ownerId: userId }, { collaborators: { some: { userId } } }],
+			event: { OR: [{ phase: { not: 'draft' } }, { ownerId: userId }] }
+		},
+		select: {
+			id: true,
+			name: true,
+			joinCode: true,
+			ownerId: true,
+			event: { select: { name: true, slug: true, phase: true } }
+		},
+		orderBy: { createdAt: 'desc' }
+	});
+	return projects.map(({ ownerId, ...p }) => ({ ...p, role: ownerId === userId ? 'owner' : 'collaborator' }));
+}

@@ -1,0 +1,36 @@
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import { Prisma } from './generated/prisma/client.ts';
+
+/**
+ * A request the rules of the domain refuse: wrong phase, not an attendee, not the owner, ... The message
+ * is written for the person who made the request; nothing has been changed when it is thrown.
+ */
+export class RuleViolation extends Error {
+	constructor(
+		message: string,
+		readonly status: 400 | 403 | 404 | 409 | 429 = 400
+	) {
+		super(message);
+	}
+}
+
+/** Whether a database error is a unique-constraint violation (Prisma's P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+	return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/**
+ * Runs a server function for a form action: a RuleViolation becomes `failure`, a `fail(status, { message,
+ * values })` that shows the message and refills the form; anything else goes on to handleError.
+ */
+export async function attempt<T, V extends Record<string, unknown>>(
+	work: Promise<T>,
+	values?: V
+): Promise<{ value: T; failure?: never } | { failure: ActionFailure<{ message: string; values?: V }> }> {
+	try {
+		return { value: await work };
+	} catch (error) {
+		if (error instanceof RuleViolation) return { failure: fail(error.status, { message: error.message, values }) };
+		throw error;
+	}
+}

@@ -1,0 +1,50 @@
+import { error, redirect } from '@sveltejs/kit';
+import { joinEventSchema, referralSchema } from '$lib/schemas/event';
+import { requireUser } from '$lib/server/auth/guards';
+import { getEventForViewer, joinEventByCode, recordReferral } from '$lib/server/events';
+import { parseForm } from '$lib/server/forms';
+import { listEventGallery } from '$lib/server/projects';
+import { attempt, RuleViolation } from '$lib/server/rules';
+import { viewerKey } from '$lib/server/viewer';
+import type { Actions, PageServerLoad } from './$types';
+
+async function loadEvent(slug: string, userId: string | undefined) {
+	try {
+		return await getEventForViewer(slug, userId);
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
+}
+
+export const load: PageServerLoad = async (event) => {
+	const user = event.locals.user;
+	const found = await loadEvent(event.params.slug, user?.id);
+	return {
+		event: found,
+		projects: await listEventGallery(found.id, viewerKey(event)),
+		joinLink: found.joinCode ? `${event.url.origin}/join/${found.joinCode}` : undefined,
+		welcome: event.url.searchParams.has('welcome'),
+		signedIn: user !== null
+	};
+};
+
+export const actions: Actions = {
+	join: async (event) => {
+		const user = requireUser(event);
+		const form = await parseForm(event.request, joinEventSchema);
+		if (form.failure) return form.failure;
+		const joined = await attempt(joinEventByCode(user.id, form.data.code, form.data.referral), form.values);
+		if (joined.failure) return joined.failure;
+		redirect(303, `/events/${joined.value.slug}`);
+	},
+	referral: async (event) => {
+		const user = requireUser(event);
+		const found = await loadEvent(event.params.slug, user.id);
+		const form = await parseForm(event.request, referralSchema);
+		if (form.failure) return form.failure;
+		const saved = await attempt(recordReferral(found.id, user.id, form.data.referral), form.values);
+		if (saved.failure) return saved.failure;
+		redirect(303, `/events/${found.slug}`);
+	}
+};

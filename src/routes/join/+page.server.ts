@@ -1,0 +1,28 @@
+import { redirect } from '@sveltejs/kit';
+import { joinEventSchema } from '$lib/schemas/event';
+import { requireUser } from '$lib/server/auth/guards';
+import { joinEventByCode } from '$lib/server/events';
+import { parseForm } from '$lib/server/forms';
+import { limitCodeGuessing } from '$lib/server/join-limits';
+import { attempt } from '$lib/server/rules';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireUser(event);
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireUser(event);
+		const form = await parseForm(event.request, joinEventSchema);
+		if (form.failure) return form.failure;
+		const joined = await attempt(
+			limitCodeGuessing(event, user.id).then(() =>
+				joinEventByCode(user.id, form.data.code, form.data.referral)
+			),
+			form.values
+		);
+		if (joined.failure) return joined.failure;
+		redirect(303, `/events/${joined.value.slug}`);
+	}
+};

@@ -1,0 +1,47 @@
+import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { requireUser } from '$lib/server/auth/guards';
+import { parseForm } from '$lib/server/forms';
+import { deleteProject, getProjectForViewer, leaveProject, removeCollaborator } from '$lib/server/projects';
+import { attempt, RuleViolation } from '$lib/server/rules';
+import type { Actions, PageServerLoad } from './$types';
+
+const projectId = z.uuid();
+
+/** The project id from the URL; anything that is not a UUID is simply not found. */
+function idOf(params: { id: string }) {
+	const id = projectId.safeParse(params.id);
+	if (!id.success) error(404, 'Project not found.');
+	return id.data;
+}
+
+export const load: PageServerLoad = async (event) => {
+	try {
+		return { project: await getProjectForViewer(idOf(event.params), event.locals.user?.id) };
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	leave: async (event) => {
+		const user = requireUser(event);
+		const left = await attempt(leaveProject(user.id, idOf(event.params)));
+		if (left.failure) return left.failure;
+		redirect(303, '/projects');
+	},
+	removeCollaborator: async (event) => {
+		const user = requireUser(event);
+		const form = await parseForm(event.request, z.object({ userId: z.uuid('Choose a teammate to remove.') }));
+		if (form.failure) return form.failure;
+		const removed = await attempt(removeCollaborator(user.id, idOf(event.params), form.data.userId));
+		return removed.failure;
+	},
+	delete: async (event) => {
+		const user = requireUser(event);
+		const deleted = await attempt(deleteProject(user.id, idOf(event.params)));
+		if (deleted.failure) return deleted.failure;
+		redirect(303, `/events/${deleted.value.eventSlug}`);
+	}
+};

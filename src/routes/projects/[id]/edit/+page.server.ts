@@ -1,0 +1,39 @@
+import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { projectSchema } from '$lib/schemas/project';
+import { requireUser } from '$lib/server/auth/guards';
+import { parseForm } from '$lib/server/forms';
+import { getProjectForViewer, updateProject } from '$lib/server/projects';
+import { attempt, RuleViolation } from '$lib/server/rules';
+import type { Actions, PageServerLoad } from './$types';
+
+function idOf(params: { id: string }) {
+	const id = z.uuid().safeParse(params.id);
+	if (!id.success) error(404, 'Project not found.');
+	return id.data;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	let project;
+	try {
+		project = await getProjectForViewer(idOf(event.params), user.id);
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
+	if (!project.role) error(403, 'Only the team can edit this project.');
+	return { project };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireUser(event);
+		const id = idOf(event.params);
+		const form = await parseForm(event.request, projectSchema);
+		if (form.failure) return form.failure;
+		const saved = await attempt(updateProject(user.id, id, form.data), form.values);
+		if (saved.failure) return saved.failure;
+		redirect(303, `/projects/${id}`);
+	}
+};
