@@ -1,10 +1,16 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { Session, SessionUser } from '$lib/server/auth/sessions';
+
 declare global {
 	namespace App {
 		interface Error {
 			message: string;
 		}
-		// interface Locals {}
+		interface Locals {
+			/** Who is signed in (see src/hooks.server.ts); null for a visitor. */
+			user: SessionUser | null;
+			session: Session | null;
+		}
 		// interface PageData {}
 		// interface PageState {}
 		// interface Platform {}

@@ -1,6 +1,12 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
+import {
+	SESSION_COOKIE,
+	deleteSessionCookie,
+	setSessionCookie,
+	validateSessionToken
+} from '$lib/server/auth/sessions';
 
 export const init: ServerInit = async () => {
 	try {
@@ -22,7 +28,25 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders);
+/** Resolves the session cookie into `locals.user` / `locals.session`, renewing or clearing the cookie. */
+const session: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.user = null;
+	event.locals.session = null;
+	if (token !== undefined) {
+		const result = await validateSessionToken(token);
+		if (result.session) {
+			event.locals.user = result.user;
+			event.locals.session = result.session;
+			if (result.renewed) setSessionCookie(event.cookies, event.url, token, result.session.expiresAt);
+		} else {
+			deleteSessionCookie(event.cookies, event.url);
+		}
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(securityHeaders, session);
 
 /** Unexpected errors are logged in full and shown to the person as a generic message. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

@@ -1,0 +1,6 @@
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = ({ locals }) => ({
+	// This reaches every page: the header's name only, never the user's private fields.
+	user: locals.user ? { displayName: locals.user.displayName || locals.user.email } : null
+});

@@ -1,0 +1,52 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
+import { safeRedirectPath } from '$lib/server/auth/redirect';
+import { requestSignInLink } from '$lib/server/auth/sign-in-links';
+import { signInSchema } from '$lib/schemas/profile';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
+	if (locals.user) redirect(303, redirectTo);
+	return {
+		redirectTo,
+		email: url.searchParams.get('email')?.slice(0, 254) ?? '',
+		signedOutEverywhere: url.searchParams.get('signedOut') === 'everywhere'
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ request, url, getClientAddress, setHeaders }) => {
+		const form = await request.formData();
+		const email = String(form.get('email') ?? '').slice(0, 254);
+		const parsed = signInSchema.safeParse({
+			email: form.get('email') ?? '',
+			redirectTo: form.get('redirectTo') ?? undefined
+		});
+		if (!parsed.success) return fail(400, { email, error: parsed.error.issues[0].message });
+
+		const result = await requestSignInLink({
+			email: parsed.data.email,
+			redirectTo: parsed.data.redirectTo,
+			clientAddress: getClientAddress(),
+			// The link must point at the app's public address, never at a Host header a client chose.
+			origin: env.ORIGIN || url.origin
+		});
+		if (result.status === 'rate-limited') {
+			setHeaders({ 'retry-after': String(result.retryAfterSeconds) });
+			return fail(429, { email, error: tooManyRequests(result.retryAfterSeconds) });
+		}
+		if (result.status === 'mail-failed') {
+			return fail(503, {
+				email,
+				error: 'We could not send the email just now, so no link is on its way. Please try again in a minute.'
+			});
+		}
+		return { sent: true as const, email: parsed.data.email };
+	}
+};
+
+function tooManyRequests(seconds: number): string {
+	const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+	return `Too many sign-in requests. Please wait ${wait} before asking for another link.`;
+}
