@@ -1,0 +1,190 @@
+import { isRedirect, type RequestEvent } from '@sveltejs/kit';
+import { describe, expect, it } from 'vitest';
+import { requireUser } from '../../src/lib/server/auth/guards';
+import {
+	SESSION_LIFETIME_MS,
+	createSession,
+	invalidateSession,
+	invalidateUserSessions,
+	pruneExpiredSessions,
+	validateSessionToken,
+	type SessionUser
+} from '../../src/lib/server/auth/sessions';
+import { hashToken } from '../../src/lib/server/auth/tokens';
+import { load as layoutLoad } from '../../src/routes/+layout.server';
+import { db } from '../helpers/db';
+import { createUser } from '../helpers/factories';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('sessions', () => {
+	it('stores only the hash of the token and resolves the token to the user', async () => {
+		const user = await createUser({ firstName: 'Ada', lastName: 'Lovelace' });
+		const { token, session } = await createSession(user.id);
+		const row = await db.session.findUniqueOrThrow({ where: { id: session.id } });
+		expect(row.id).toBe(hashToken(token));
+		expect(row.id).not.toContain(token);
+		expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeCloseTo(SESSION_LIFETIME_MS, -4);
+
+		const result = await validateSessionToken(token);
+		expect(result.user).toEqual({
+			id: user.id,
+			email: user.email,
+			firstName: 'Ada',
+			lastName: 'Lovelace',
+			displayName: 'Ada E.',
+			profileComplete: true
+		});
+		expect(result.renewed).toBe(false);
+	});
+
+	it('refuses unknown, mangled and hashed tokens', async () => {
+		const user = await createUser();
+		const { token, session } = await createSession(user.id);
+		expect((await validateSessionToken(undefined)).user).toBeNull();
+		expect((await validateSessionToken(`${token.slice(0, -1)}a`)).user).toBeNull();
+		// Someone who read the table cannot use what is in it.
+		expect((await validateSessionToken(session.id)).user).toBeNull();
+	});
+
+	it('is valid for 30 days, then expires and is deleted', async () => {
+		const user = await createUser();
+		const start = new Date();
+		const { token, session } = await createSession(user.id, start);
+		const justBefore = new Date(start.getTime() + SESSION_LIFETIME_MS - 1000);
+		expect((await validateSessionToken(token, justBefore)).user?.id).toBe(user.id);
+		// That use renewed it; look at the stored expiry again before going past it.
+		const { expiresAt } = await db.session.findUniqueOrThrow({ where: { id: session.id } });
+		expect((await validateSessionToken(token, new Date(expiresAt.getTime() + 1))).user).toBeNull();
+		expect(await db.session.count({ where: { id: session.id } })).toBe(0);
+	});
+
+	it('is extended to 30 days when used in its second half, and not before', async () => {
+		const user = await createUser();
+		const start = new Date();
+		const { token, session } = await createSession(user.id, start);
+
+		const day10 = new Date(start.getTime() + 10 * DAY);
+		const early = await validateSessionToken(token, day10);
+		expect(early.renewed).toBe(false);
+		expect(early.session?.expiresAt).toEqual(session.expiresAt);
+
+		const day20 = new Date(start.getTime() + 20 * DAY);
+		const late = await validateSessionToken(token, day20);
+		expect(late.renewed).toBe(true);
+		expect(late.session?.expiresAt.getTime()).toBe(day20.getTime() + SESSION_LIFETIME_MS);
+		const stored = await db.session.findUniqueOrThrow({ where: { id: session.id } });
+		expect(stored.expiresAt.getTime()).toBe(day20.getTime() + SESSION_LIFETIME_MS);
+
+		// Used regularly, it never runs out: day 45 is past the first expiry but within the renewed one.
+		const day45 = new Date(start.getTime() + 45 * DAY);
+		expect((await validateSessionToken(token, day45)).user?.id).toBe(user.id);
+	});
+
+	it('sign-out ends one session; "all devices" ends every session of the user only', async () => {
+		const [ada, bob] = [await createUser(), await createUser()];
+		const phone = await createSession(ada.id);
+		const laptop = await createSession(ada.id);
+		const bobs = await createSession(bob.id);
+
+		await invalidateSession(phone.session.id);
+		expect((await validateSessionToken(phone.token)).user).toBeNull();
+		expect((await validateSessionToken(laptop.token)).user?.id).toBe(ada.id);
+
+		const third = await createSession(ada.id);
+		expect(await invalidateUserSessions(ada.id)).toBe(2);
+		expect((await validateSessionToken(laptop.token)).user).toBeNull();
+		expect((await validateSessionToken(third.token)).user).toBeNull();
+		expect((await validateSessionToken(bobs.token)).user?.id).toBe(bob.id);
+	});
+
+	it('pruning deletes only expired sessions', async () => {
+		const user = await createUser();
+		const old = await createSession(user.id, new Date(Date.now() - 31 * DAY));
+		const current = await createSession(user.id);
+		await pruneExpiredSessions();
+		expect(await db.session.count({ where: { id: old.session.id } })).toBe(0);
+		expect(await db.session.count({ where: { id: current.session.id } })).toBe(1);
+	});
+
+	it('a user without a profile yet has an empty display name and an incomplete profile', async () => {
+		const user = await db.user.create({ data: { email: 'new@example.test' } });
+		const { token } = await createSession(user.id);
+		const { user: resolved } = await validateSessionToken(token);
+		expect(resolved).toMatchObject({ firstName: '', displayName: '', profileComplete: false });
+	});
+});
+
+function fakeEvent(path: string, user: SessionUser | null) {
+	return {
+		url: new URL(path, 'http://podium.test'),
+		locals: { user, session: null }
+	} as unknown as RequestEvent;
+}
+
+function redirectOf(fn: () => unknown): string | undefined {
+	try {
+		fn();
+	} catch (error) {
+		if (isRedirect(error)) return error.location;
+		throw error;
+	}
+	return undefined;
+}
+
+describe('requireUser', () => {
+	const complete: SessionUser = {
+		id: 'u1',
+		email: 'ada@example.test',
+		firstName: 'Ada',
+		lastName: null,
+		displayName: 'Ada',
+		profileComplete: true
+	};
+
+	it('returns the signed-in user with a complete profile', () => {
+		expect(requireUser(fakeEvent('/events', complete))).toBe(complete);
+	});
+
+	it('sends a visitor to sign in, to come back to the same path and query', () => {
+		expect(redirectOf(() => requireUser(fakeEvent('/join/ABCD?ref=qr', null)))).toBe(
+			'/sign-in?redirectTo=%2Fjoin%2FABCD%3Fref%3Dqr'
+		);
+	});
+
+	it('sends a user without a profile to the profile step first', () => {
+		const incomplete = { ...complete, profileComplete: false };
+		expect(redirectOf(() => requireUser(fakeEvent('/events', incomplete)))).toBe(
+			'/welcome?redirectTo=%2Fevents'
+		);
+	});
+});
+
+describe('privacy of the root layout', () => {
+	it('gives every page the display name only, never private or identifying fields', async () => {
+		const user = await db.user.create({
+			data: {
+				email: 'private@example.test',
+				firstName: 'Priv',
+				lastName: 'Ate',
+				displayName: 'Pat',
+				phone: '+1 555 0100',
+				street1: '1 Secret Lane',
+				city: 'Hidden',
+				zipCode: '00000',
+				country: 'US',
+				dob: new Date('2008-01-02'),
+				profileCompletedAt: new Date()
+			}
+		});
+		const { token } = await createSession(user.id);
+		const { user: locals } = await validateSessionToken(token);
+		// locals.user itself carries no private field, so nothing downstream can leak one by accident.
+		expect(Object.keys(locals ?? {}).sort()).toEqual(
+			['displayName', 'email', 'firstName', 'id', 'lastName', 'profileComplete'].sort()
+		);
+		const data = await layoutLoad({ locals: { user: locals, session: null } } as never);
+		expect(data).toEqual({ user: { displayName: 'Pat' } });
+		expect(JSON.stringify(data)).not.toMatch(/555|Secret|Hidden|2008|private@/);
+	});
+});
