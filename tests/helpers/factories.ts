@@ -69,8 +69,16 @@ export function addCollaborator(projectId: string, userId: string) {
 	return db.projectCollaborator.create({ data: { projectId, userId } });
 }
 
-/** Records a vote directly, bypassing the ballot rules: for setting up a scene. */
+/**
+ * Records a vote directly, bypassing the app's ballot checks: for setting up a scene. The voter is made
+ * an attendee first, since the database itself refuses votes from others (votes_enforce_ballot_rules).
+ */
 export async function createVote(voterId: string, projectId: string) {
 	const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
+	await db.eventAttendee.upsert({
+		where: { eventId_userId: { eventId: project.eventId, userId: voterId } },
+		create: { eventId: project.eventId, userId: voterId },
+		update: {}
+	});
 	return db.vote.create({ data: { voterId, projectId, eventId: project.eventId } });
 }

@@ -28,7 +28,13 @@ function open(target: DatabaseTarget) {
 		const client = new PrismaClient({
 			adapter: new PrismaPg({ connectionString: target.url, max: poolSize })
 		});
-		return { client, prepare: () => checkServerIsMigrated(target.url), close: async () => {} };
+		return {
+			client,
+			prepare: () => checkServerIsMigrated(target.url),
+			close: async () => {},
+			listen: (channel: string, onNotify: Notify, onError: (error: Error) => void) =>
+				listenOnServer(target.url, channel, onNotify, onError)
+		};
 	}
 	if (!target.dir.startsWith('memory://')) mkdirSync(target.dir, { recursive: true });
 	const pglite = new PGlite(target.dir);
@@ -40,7 +46,41 @@ function open(target: DatabaseTarget) {
 			await pglite.waitReady;
 			await applyMigrations(pglite as SqlConnection);
 		},
-		close: () => pglite.close()
+		close: () => pglite.close(),
+		// One database in this process: PGlite delivers its NOTIFYs to its own listeners.
+		listen: async (channel: string, onNotify: Notify) => {
+			await pglite.waitReady;
+			const stop = await pglite.listen(channel, onNotify);
+			return async () => stop();
+		}
+	};
+}
+
+type Notify = (payload: string) => void;
+
+// One connection per listener, outside the pool: a LISTEN holds its connection for as long as it lasts.
+async function listenOnServer(
+	url: string,
+	channel: string,
+	onNotify: Notify,
+	onError: (error: Error) => void
+) {
+	const connection = new pg.Client({ connectionString: url });
+	connection.on('notification', (message) => {
+		if (message.channel === channel) onNotify(message.payload ?? '');
+	});
+	let stopped = false;
+	connection.on('error', (error) => {
+		if (!stopped) onError(error);
+	});
+	connection.on('end', () => {
+		if (!stopped) onError(new Error('the listening connection was closed'));
+	});
+	await connection.connect();
+	await connection.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+	return async () => {
+		stopped = true;
+		await connection.end().catch(() => {});
 	};
 }
 
@@ -94,6 +134,19 @@ export function prepareDatabase(): Promise<void> {
 export async function closeDatabase(): Promise<void> {
 	await db.$disconnect();
 	await opened.close();
+}
+
+/**
+ * Calls `onNotify` with the payload of every `NOTIFY channel` sent to this database, by any process
+ * using it (several app instances share one PostgreSQL server). `onError` hears of a lost connection:
+ * the listener is then dead and must be started again. Resolves to a function that stops listening.
+ */
+export function listenToDatabase(
+	channel: string,
+	onNotify: Notify,
+	onError: (error: Error) => void = () => {}
+): Promise<() => Promise<void>> {
+	return opened.listen(channel, onNotify, onError);
 }
 
 /** Where this process keeps its data, for logs and the health check (no credentials). */

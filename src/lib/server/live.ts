@@ -1,0 +1,143 @@
+import type { LiveSnapshot } from '../ranking.ts';
+import { db, listenToDatabase } from './db.ts';
+import { countTurnout, rankProjects } from './leaderboard.ts';
+import { LIVE_CHANNEL } from './live-channel.ts';
+
+/** The ranking, turnout, phase and reveal state of an event, read now. */
+export async function readLiveSnapshot(eventId: string): Promise<LiveSnapshot> {
+	const [event, ranking, turnout] = await Promise.all([
+		db.event.findUniqueOrThrow({ where: { id: eventId }, select: { phase: true, resultsRevealedAt: true } }),
+		rankProjects(eventId),
+		countTurnout(eventId)
+	]);
+	return { phase: event.phase, revealed: event.resultsRevealedAt !== null, ranking, turnout };
+}
+
+type Listener = (snapshot: LiveSnapshot) => void;
+type Listen = typeof listenToDatabase;
+
+interface EventFeed {
+	listeners: Set<Listener>;
+	timer?: ReturnType<typeof setTimeout>;
+	running: boolean;
+	/** A change arrived since the last recompute began. */
+	dirty: boolean;
+	lastRun: number;
+}
+
+/**
+ * Carries changes of events' rankings to the live views open in this process. Every writer sends a
+ * NOTIFY (see live-channel.ts); each process holds one LISTEN connection, so a vote cast through any
+ * app instance on the database reaches the viewers of every instance. A burst of votes causes at most
+ * one recompute per event every `intervalMs`, shared by all of that event's viewers here.
+ */
+export class LiveFeed {
+	private readonly feeds = new Map<string, EventFeed>();
+	private listening?: Promise<() => Promise<void>>;
+	private closed = false;
+
+	constructor(
+		private readonly options: {
+			intervalMs?: number;
+			listen?: Listen;
+			read?: (eventId: string) => Promise<LiveSnapshot>;
+		} = {}
+	) {}
+
+	private get intervalMs() {
+		return this.options.intervalMs ?? 500;
+	}
+
+	/** Calls `listener` with a new snapshot after each change of the event; returns the unsubscribe. */
+	async subscribe(eventId: string, listener: Listener): Promise<() => void> {
+		let feed = this.feeds.get(eventId);
+		if (!feed) {
+			feed = { listeners: new Set(), running: false, dirty: false, lastRun: 0 };
+			this.feeds.set(eventId, feed);
+		}
+		feed.listeners.add(listener);
+		// If the database cannot be reached now, lost() keeps trying; the view shows its first snapshot.
+		await this.startListening().catch(() => {});
+		return () => {
+			feed.listeners.delete(listener);
+			if (feed.listeners.size === 0 && this.feeds.get(eventId) === feed) {
+				clearTimeout(feed.timer);
+				this.feeds.delete(eventId);
+			}
+		};
+	}
+
+	/** Stops listening and drops every subscription (shutdown, tests). */
+	async close(): Promise<void> {
+		this.closed = true;
+		for (const feed of this.feeds.values()) clearTimeout(feed.timer);
+		this.feeds.clear();
+		const stop = await this.listening?.catch(() => undefined);
+		await stop?.();
+	}
+
+	private startListening(): Promise<unknown> {
+		if (!this.listening) {
+			const listening = (this.options.listen ?? listenToDatabase)(
+				LIVE_CHANNEL,
+				(eventId) => this.changed(eventId),
+				(error) => this.lost(error)
+			);
+			this.listening = listening;
+			listening.catch((error) => {
+				if (this.listening === listening) this.lost(error);
+			});
+		}
+		return this.listening;
+	}
+
+	// A lost LISTEN connection would leave every view silently stale: listen again, then refresh all,
+	// since changes made meanwhile were not heard.
+	private lost(error: Error) {
+		if (this.closed) return;
+		console.error('Live updates: lost the database listener, reconnecting:', error.message);
+		const previous = this.listening;
+		this.listening = undefined;
+		previous?.then((stop) => stop()).catch(() => {});
+		setTimeout(() => {
+			if (this.closed || this.feeds.size === 0) return;
+			this.startListening()
+				.then(() => {
+					for (const eventId of this.feeds.keys()) this.changed(eventId);
+				})
+				.catch(() => {});
+		}, 1_000);
+	}
+
+	private changed(eventId: string) {
+		const feed = this.feeds.get(eventId);
+		if (!feed) return;
+		feed.dirty = true;
+		this.plan(eventId, feed);
+	}
+
+	private plan(eventId: string, feed: EventFeed) {
+		if (feed.timer || feed.running) return;
+		const wait = Math.max(0, feed.lastRun + this.intervalMs - Date.now());
+		feed.timer = setTimeout(() => this.recompute(eventId, feed), wait);
+	}
+
+	private async recompute(eventId: string, feed: EventFeed) {
+		feed.timer = undefined;
+		feed.dirty = false;
+		feed.running = true;
+		feed.lastRun = Date.now();
+		try {
+			const snapshot = await (this.options.read ?? readLiveSnapshot)(eventId);
+			for (const listener of feed.listeners) listener(snapshot);
+		} catch (error) {
+			console.error(`Live updates: could not recompute event ${eventId}:`, error);
+		} finally {
+			feed.running = false;
+			if (feed.dirty && this.feeds.get(eventId) === feed) this.plan(eventId, feed);
+		}
+	}
+}
+
+/** The live feed of this process. */
+export const liveFeed = new LiveFeed();
