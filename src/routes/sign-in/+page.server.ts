@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import { safeRedirectPath } from '$lib/server/auth/redirect';
 import { requestSignInLink } from '$lib/server/auth/sign-in-links';
@@ -6,10 +6,10 @@ import { signInSchema } from '$lib/schemas/profile';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
-	if (locals.user) redirect(303, redirectTo);
 	return {
-		redirectTo,
+		redirectTo: safeRedirectPath(url.searchParams.get('redirectTo')),
+		// Already signed in: the page says so, and still lets the person sign in with another address.
+		signedInAs: locals.user?.email ?? null,
 		email: url.searchParams.get('email')?.slice(0, 254) ?? '',
 		signedOutEverywhere: url.searchParams.get('signedOut') === 'everywhere'
 	};
