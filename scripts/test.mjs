@@ -46,9 +46,12 @@ async function createE2eDatabase(admin) {
 	url.pathname = `/${name}`;
 	const status = run(bin('prisma'), ['migrate', 'deploy'], { DATABASE_URL: url.toString() });
 	if (status !== 0) throw new Error('prisma migrate deploy failed on the browser-test database');
+	// The server's mail goes to this outbox; the browser tests read sign-in links from it.
+	const outbox = mkdtempSync(path.join(tmpdir(), 'podium-e2e-outbox-'));
 	return {
-		env: { DATABASE_URL: url.toString() },
+		env: { DATABASE_URL: url.toString(), MAIL_OUTBOX_DIR: outbox },
 		drop: async () => {
+			rmSync(outbox, { recursive: true, force: true });
 			const admin2 = new pg.Client({ connectionString: admin });
 			await admin2.connect();
 			await admin2.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
