@@ -1,4 +1,6 @@
-import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { findOwnedEvent, type OwnedEvent } from '../admin/access.ts';
+import { RuleViolation } from '../rules.ts';
 import { pathOf } from './redirect.ts';
 import type { SessionUser } from './sessions.ts';
 
@@ -24,3 +26,21 @@ export function requireSignedIn(event: RequestEvent): SessionUser {
 
 // Role guards (requireEventOwner, ...) belong with their areas' rules and are added beside this one by
 // the engineers of those areas, built on requireUser.
+
+/**
+ * The signed-in owner of the event at `slug`, and that event (id, name, slug, phase, join code).
+ * Anyone else gets a 403 (a 404 for a draft, which only its owner may know of); a visitor signs in first.
+ * Call it in every load, action and endpoint of the event's admin pages.
+ */
+export async function requireEventOwner(
+	event: RequestEvent,
+	slug: string
+): Promise<{ user: SessionUser; owned: OwnedEvent }> {
+	const user = requireUser(event);
+	try {
+		return { user, owned: await findOwnedEvent(user.id, slug) };
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
+}

@@ -1,0 +1,71 @@
+import { db } from '../db.ts';
+import type { EventPhase, Prisma } from '../generated/prisma/client.ts';
+import type { Actor, OwnedEvent } from './access.ts';
+import { pageOf, type PageRequest } from './paging.ts';
+
+export type AuditAction =
+	| 'phase_changed'
+	| 'join_code_regenerated'
+	| 'attendee_removed'
+	| 'project_removed'
+	| 'settings_changed'
+	| 'event_deleted';
+
+/** Writes one audit-log row, inside the transaction of the change it records. */
+export async function recordAuditEntry(
+	tx: Prisma.TransactionClient,
+	entry: {
+		event: Pick<OwnedEvent, 'id' | 'name'>;
+		actor: Actor;
+		action: AuditAction;
+		summary: string;
+		details?: Record<string, unknown>;
+	}
+) {
+	await tx.eventAuditLog.create({
+		data: {
+			eventId: entry.event.id,
+			eventName: entry.event.name,
+			actorId: entry.actor.id,
+			actorName: `${entry.actor.displayName} <${entry.actor.email}>`,
+			action: entry.action,
+			summary: entry.summary,
+			// The event id is repeated here because event_id becomes null when the event is deleted.
+			details: { eventId: entry.event.id, ...entry.details } as Prisma.InputJsonObject
+		}
+	});
+}
+
+/**
+ * Records a phase change made by phases.ts's changeEventPhase, right after it succeeded (that function
+ * owns its own transaction, so this row follows it rather than sharing it).
+ */
+export async function recordPhaseChange(
+	actor: Actor,
+	event: Pick<OwnedEvent, 'id' | 'name'>,
+	change: { from: EventPhase; to: EventPhase }
+) {
+	if (change.from === change.to) return;
+	await recordAuditEntry(db, {
+		event,
+		actor,
+		action: 'phase_changed',
+		summary: `Moved the event from ${change.from} to ${change.to}.`,
+		details: { from: change.from, to: change.to }
+	});
+}
+
+/** A page of the event's audit log, newest first. */
+export async function listAuditLog(eventId: string, request: PageRequest) {
+	const where = { eventId };
+	const total = await db.eventAuditLog.count({ where });
+	const page = pageOf(request, total);
+	const entries = await db.eventAuditLog.findMany({
+		where,
+		select: { id: true, actorName: true, action: true, summary: true, createdAt: true },
+		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+		skip: page.skip,
+		take: page.take
+	});
+	return { entries, ...page.info };
+}

@@ -1,0 +1,45 @@
+// CSV files for spreadsheets: RFC 4180 quoting, CRLF line ends and a UTF-8 byte order mark (without it,
+// Excel reads UTF-8 as a legacy code page and mangles "Zürich").
+
+export type CsvCell = string | number | boolean | Date | null | undefined;
+
+// A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
+// (CSV injection): attendees choose their own names, so such text gets a leading apostrophe.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A date as spreadsheets read it: "2025-03-01 14:05:09" (UTC). */
+export function formatCsvDate(date: Date): string {
+	return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** One cell, escaped: quotes doubled, quoted when it holds a comma, quote or line break. */
+export function csvCell(value: CsvCell): string {
+	if (value === null || value === undefined) return '';
+	let text: string;
+	if (typeof value === 'string') text = FORMULA_START.test(value) ? `'${value}` : value;
+	else if (value instanceof Date) text = formatCsvDate(value);
+	else if (typeof value === 'boolean') text = value ? 'yes' : 'no';
+	else text = String(value);
+	return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A whole CSV document: BOM, a header row, then the rows, every line ended by CRLF. */
+export function toCsv(header: string[], rows: CsvCell[][]): string {
+	const lines = [header, ...rows].map((row) => row.map(csvCell).join(','));
+	return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** A download response for a CSV document. */
+export function csvResponse(filename: string, body: string): Response {
+	// Slugs are ASCII letters, digits and dashes, so the plain filename parameter is enough; strip the rest.
+	const safe = filename.replace(/[^A-Za-z0-9._-]/g, '_');
+	return new Response(body, {
+		headers: {
+			'Content-Type': 'text/csv; charset=utf-8; header=present',
+			'Content-Disposition': `attachment; filename="${safe}"`,
+			// Attendee lists are personal data: no shared cache may keep them.
+			'Cache-Control': 'private, no-store'
+		}
+	});
+}

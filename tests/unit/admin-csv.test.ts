@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { eventSettingsSchema } from '../../src/lib/schemas/admin';
+import { csvCell, csvResponse, toCsv } from '../../src/lib/server/admin/csv';
+
+/** A minimal RFC 4180 reader, to prove that what we write reads back as the same cells. */
+function parseCsv(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let cell = '';
+	let quoted = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (quoted) {
+			if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
+			else if (c === '"') quoted = false;
+			else cell += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') (row.push(cell), (cell = ''));
+		else if (c === '\r' && text[i + 1] === '\n') {
+			row.push(cell);
+			rows.push(row);
+			((row = []), (cell = ''), i++);
+		} else cell += c;
+	}
+	return rows;
+}
+
+describe('CSV cells', () => {
+	it('quote fields with commas, quotes or line breaks, doubling the quotes', () => {
+		expect(csvCell('plain')).toBe('plain');
+		expect(csvCell('Smith, Jo')).toBe('"Smith, Jo"');
+		expect(csvCell('The "Best" Bot')).toBe('"The ""Best"" Bot"');
+		expect(csvCell('line one\nline two')).toBe('"line one\nline two"');
+		expect(csvCell('carriage\rreturn')).toBe('"carriage\rreturn"');
+	});
+
+	it('neutralise text that a spreadsheet would run as a formula', () => {
+		expect(csvCell('=HYPERLINK("http://evil.test","click")')).toBe(
+			'"\'=HYPERLINK(""http://evil.test"",""click"")"'
+		);
+		expect(csvCell('+1 555')).toBe("'+1 555");
+		expect(csvCell('-2+3')).toBe("'-2+3");
+		expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+		expect(csvCell('\t=1')).toBe("'\t=1");
+		// Numbers are numbers: a negative count is not text someone typed.
+		expect(csvCell(-3)).toBe('-3');
+		expect(csvCell('a=b')).toBe('a=b');
+	});
+
+	it('write empty cells, booleans and dates readably', () => {
+		expect(csvCell(null)).toBe('');
+		expect(csvCell(undefined)).toBe('');
+		expect(csvCell(true)).toBe('yes');
+		expect(csvCell(new Date('2025-03-01T14:05:09.123Z'))).toBe('2025-03-01 14:05:09');
+	});
+});
+
+describe('CSV documents', () => {
+	it('start with a UTF-8 byte order mark, end every line with CRLF and read back cell for cell', () => {
+		const cells = [
+			['Zoë "Z" Müller', 'a,b', 'two\nlines'],
+			['=cmd|calc', '', '42']
+		];
+		const csv = toCsv(['Name', 'Team', 'Notes'], cells);
+		expect(csv.startsWith('\uFEFFName,Team,Notes\r\n')).toBe(true);
+		expect(csv.endsWith('\r\n')).toBe(true);
+		expect(parseCsv(csv.slice(1))).toEqual([
+			['Name', 'Team', 'Notes'],
+			['Zoë "Z" Müller', 'a,b', 'two\nlines'],
+			["'=cmd|calc", '', '42']
+		]);
+	});
+
+	it('download as an attachment with a safe file name, never cached by others', async () => {
+		const response = csvResponse('scrapyard-votes.csv', toCsv(['a'], [['b']]));
+		expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8; header=present');
+		expect(response.headers.get('Content-Disposition')).toBe('attachment; filename="scrapyard-votes.csv"');
+		expect(response.headers.get('Cache-Control')).toContain('no-store');
+		expect(csvResponse('a"b\r\n.csv', '').headers.get('Content-Disposition')).toBe(
+			'attachment; filename="a_b__.csv"'
+		);
+		const bytes = new Uint8Array(await response.arrayBuffer());
+		expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	});
+});
+
+describe('the settings form', () => {
+	const base = { name: 'Campfire', description: '' };
+
+	it('reads feature flags typed as one text into a clean list', () => {
+		const parsed = eventSettingsSchema.parse({ ...base, featureFlags: ' Daydream, ysws  daydream,,' });
+		expect(parsed.featureFlags).toEqual(['daydream', 'ysws']);
+		expect(eventSettingsSchema.parse({ ...base }).featureFlags).toEqual([]);
+		expect(parsed.demoLinksOptional).toBe(false);
+		expect(eventSettingsSchema.parse({ ...base, demoLinksOptional: 'on' }).demoLinksOptional).toBe(true);
+	});
+
+	it('refuses odd flags, too many flags and an empty name with a message', () => {
+		const bad = (values: Record<string, string>) => eventSettingsSchema.safeParse({ ...base, ...values });
+		expect(bad({ featureFlags: 'ok, <script>' }).error?.issues[0].message).toMatch(
+			/feature flag is one word/
+		);
+		expect(bad({ featureFlags: 'x'.repeat(33) }).success).toBe(false);
+		expect(bad({ featureFlags: Array.from({ length: 21 }, (_, i) => `f${i}`).join(',') }).success).toBe(
+			false
+		);
+		expect(bad({ name: '   ' }).error?.issues[0].message).toBe('Give the event a name.');
+	});
+});
