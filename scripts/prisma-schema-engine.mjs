@@ -10,17 +10,23 @@
 // (@prisma/schema-engine-wasm), which reaches PostgreSQL through @prisma/adapter-pg. Several
 // defects of that wiring are worked around below; each is marked "Workaround".
 
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import readline from 'node:readline';
 
-const ENGINE_HASH = '59be4fda12412a79eeb9c2ae727b6aa723593323';
+const require = createRequire(import.meta.url);
+const pg = require('pg');
+const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
 
 // The CLI parses every stderr line as JSON (and one-shot commands fail outright on anything
 // else), so Node's own warnings (ExperimentalWarning, deprecations, ...) become JSON log lines.
 process.removeAllListeners('warning');
 process.on('warning', (w) => log('WARN', `${w.name}: ${w.message}`));
+// Once the CLI is gone, writes fail with EPIPE: nobody is left to tell, so ignore them (left
+// unhandled, each error would be logged to stderr, fail again, and so on, at full CPU).
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
 function log(level, message, fields = {}) {
 	const line = { level, fields: { message, ...fields }, target: 'schema_engine::logger' };
@@ -30,7 +36,9 @@ function log(level, message, fields = {}) {
 // ---------------------------------------------------------------- command line
 const args = process.argv.slice(2);
 if (args.includes('--version') || args.includes('-V')) {
-	console.log(`schema-engine-cli ${ENGINE_HASH}`);
+	// The engine's commit hash ends the wasm package's version: 8.1.0-2.<hash>.
+	const { version } = JSON.parse(fs.readFileSync(path.join(path.dirname(gluePath), 'package.json'), 'utf8'));
+	console.log(`schema-engine-cli ${version.split('.').pop()}`);
 	process.exit(0);
 }
 const datamodelPaths = [];
@@ -43,22 +51,8 @@ for (let i = 0; i < args.length; i++) {
 	else if (args[i].startsWith('--')) i++; // --enabled-preview-features, --extension-types: unused
 }
 
-// Resolve packages from the project, and `pg` from where adapter-pg resolves it, so that our
-// patch below reaches the very instance the adapter uses.
-const require = createRequire(import.meta.url);
-const pg = createRequire(require.resolve('@prisma/adapter-pg'))('pg');
-
-// Workaround (1): adapter-pg cannot deserialize Postgres's internal "char" type (OID 18), which
-// the engine's catalog queries return. Present it as text (OID 25); its wire format is the same.
-const addFields = pg.Result.prototype.addFields;
-pg.Result.prototype.addFields = function (fields) {
-	for (const f of fields) if (f.dataTypeID === 18) f.dataTypeID = 25;
-	return addFields.call(this, fields);
-};
-
 /** Connection settings for pg / adapter-pg, honouring `?schema=` (Workaround 5). */
-function pgConfig(url) {
-	const schema = new URL(url).searchParams.get('schema') ?? undefined;
+function pgConfig(url, schema = new URL(url).searchParams.get('schema') ?? undefined) {
 	const config = { connectionString: url };
 	if (schema) config.options = `-c search_path="${schema}"`;
 	return { config, schema };
@@ -97,6 +91,22 @@ function prismaErrorCode(e) {
 	return codes[e?.code] ?? socket[e?.code] ?? null;
 }
 
+/** The error log line of a failed one-shot command, worded like the native engine's. */
+function connectionError(e, url) {
+	const error_code = prismaErrorCode(e);
+	const { hostname, port } = url ? new URL(url) : {};
+	const at = `\`${hostname}:${port || 5432}\``;
+	const db = url && `\`${databaseName(url)}\``;
+	const message = {
+		P1000: `Authentication failed against database server at ${at}: ${e.message}`,
+		P1001: `Can't reach database server at ${at}\n\nPlease make sure your database server is running at ${at}.`,
+		P1003: `Database ${db} does not exist on the database server at ${at}.`,
+		P1009: `Database ${db} already exists on the database server at ${at}`
+	}[error_code];
+	const fields = { error_code, message: message ?? String(e?.message ?? e) };
+	return JSON.stringify({ level: 'ERROR', target: 'schema_engine::logger', fields });
+}
+
 // ---------------------------------------------------------------- one-shot commands
 if (cliCommand) {
 	// The CLI drops the first stderr line, then JSON.parses each remaining one.
@@ -106,34 +116,54 @@ if (cliCommand) {
 		if (!url) throw new Error('No datasource URL was given (--datasource).');
 		if (cliCommand === 'can-connect-to-database') await withClient(url, (c) => c.query('SELECT 1'));
 		else if (cliCommand === 'create-database') await createDatabase(url);
-		else if (cliCommand === 'drop-database')
-			await withClient(withDatabase(url, 'postgres'), (c) =>
-				c.query(`DROP DATABASE ${quoteIdent(databaseName(url))} WITH (FORCE)`)
-			);
 		else throw new Error(`Unknown cli command: ${cliCommand}`);
 		process.exit(0);
 	} catch (e) {
-		const message = String(e?.message ?? e).replaceAll(url ?? '\0', '<REDACTED>');
-		process.stderr.write(
-			JSON.stringify({
-				level: 'ERROR',
-				target: 'schema_engine::logger',
-				fields: { error_code: prismaErrorCode(e), message }
-			})
-		);
+		process.stderr.write(connectionError(e, url));
 		process.exit(1);
 	}
 }
 
 // ---------------------------------------------------------------- the WebAssembly engine
 const { PrismaPg } = await import(require.resolve('@prisma/adapter-pg'));
-const { bindMigrationAwareSqlAdapterFactory } = await import(require.resolve('@prisma/driver-adapter-utils'));
+const { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } = await import(
+	require.resolve('@prisma/driver-adapter-utils')
+);
+
+// Workaround (1): adapter-pg cannot deserialize Postgres's internal "char" type (OID 18), which
+// the engine's catalog queries return (pg_constraint.contype, ...). Present such columns to the
+// adapter as text, then tell the engine they are single characters, which is what it expects.
+// Patched on the class shared by adapters and their transactions, once.
+function patchCharColumns(adapter) {
+	const queryable = Object.getPrototypeOf(Object.getPrototypeOf(adapter));
+	if (queryable.charColumnsPatched) return;
+	const { performIO, queryRaw } = queryable;
+	queryable.performIO = async function (query) {
+		const result = await performIO.call(this, query);
+		const charColumns = [];
+		result?.fields?.forEach((field, i) => {
+			if (field.dataTypeID !== 18) return;
+			field.dataTypeID = 25;
+			charColumns.push(i);
+		});
+		// `rows` is passed through unchanged into queryRaw's result: let it carry the list.
+		if (charColumns.length) result.rows.charColumns = charColumns;
+		return result;
+	};
+	queryable.queryRaw = async function (query) {
+		const result = await queryRaw.call(this, query);
+		for (const i of result.rows.charColumns ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+		return result;
+	};
+	queryable.charColumnsPatched = true;
+}
 
 // Workaround (3): adapter-pg's executeScript splits the script on `;` and runs the pieces one by
 // one, which breaks string literals and $$ bodies containing `;` and leaves a failed migration
 // half-applied. A multi-statement simple query runs as one implicit transaction, like the
 // native engine does.
 function fixAdapter(adapter) {
+	patchCharColumns(adapter);
 	const onError = adapter.onError.bind(adapter);
 	adapter.onError = (e) => {
 		lastDbError = e; // the engine only sees a summary; keep the details for the error reply
@@ -174,19 +204,17 @@ class EngineAdapterFactory extends PrismaPg {
 	// wins over `database`) and drops the database before closing the pool that uses it.
 	async connectToShadowDb() {
 		if (this.shadowUrl) {
-			if (
-				databaseName(this.shadowUrl) === databaseName(this.url) &&
-				new URL(this.shadowUrl).host === new URL(this.url).host
-			)
+			const where = (url) => `${new URL(url).host}/${databaseName(url)}`;
+			if (where(this.shadowUrl) === where(this.url))
 				throw new Error(
 					'The shadow database you configured appears to be the same as the main database. Please specify another shadow database.'
 				);
-			const { config, schema } = pgConfig(this.shadowUrl);
-			// Like the native engine: start from an empty shadow schema.
-			const target = quoteIdent(schema ?? 'public');
+			// The migrations target the main database's schema: start from an empty one of that name.
+			const schema = this.schema ?? 'public';
 			await withClient(this.shadowUrl, (c) =>
-				c.query(`DROP SCHEMA IF EXISTS ${target} CASCADE; CREATE SCHEMA ${target}`)
+				c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE; CREATE SCHEMA ${quoteIdent(schema)}`)
 			);
+			const { config } = pgConfig(this.shadowUrl, schema);
 			return fixAdapter(await new PrismaPg(config, { schema }).connect());
 		}
 		const name = `prisma_migrate_shadow_db_${randomUUID()}`;
@@ -199,8 +227,12 @@ class EngineAdapterFactory extends PrismaPg {
 		// Idempotent: called by the engine, and again by finish() in case the engine never did.
 		adapter.dispose = () =>
 			(cleanup ??= (async () => {
-				await endPool();
-				await withClient(this.url, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+				// After an engine panic a client may never be released, and end() would wait forever;
+				// DROP ... WITH (FORCE) then closes it.
+				await Promise.race([endPool(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+				await withClient(this.url, (c) =>
+					c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+				);
 			})().finally(() => shadowDatabases.delete(adapter)));
 		shadowDatabases.add(adapter);
 		return adapter;
@@ -209,12 +241,13 @@ class EngineAdapterFactory extends PrismaPg {
 
 // The wasm glue reports panics through this global; remember the message for the reply.
 let panicMessage = null;
+/** Where the adapter keeps JS errors that the engine only knows by id. */
+let errorRegistry = null;
 globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message: (m) => (panicMessage = m) };
 
 // The package entry point uses an ESM wasm import that Node cannot load, so instantiate the
 // module ourselves. Exactly once per process: a second instantiation corrupts the glue's state.
 async function startEngine() {
-	const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
 	const glue = await import(gluePath);
 	const bytes = fs.readFileSync(gluePath.replace(/\.js$/, '.wasm'));
 	const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
@@ -222,17 +255,18 @@ async function startEngine() {
 	instance.exports.__wbindgen_start();
 
 	const datamodels = datamodelPaths.map((file) => [file, fs.readFileSync(file, 'utf8')]);
-	// Without a URL (e.g. `migrate diff --from-empty --to-schema`) nothing connects anyway.
-	const url = datasource.url ?? 'postgresql://localhost/postgres';
+	// Unlike the native engine, the wasm one connects on start, whatever the command.
+	const url = datasource.url;
+	if (!url) throw new Error('This schema engine needs a database URL (datasource.url in prisma.config.ts).');
 	const factory = bindMigrationAwareSqlAdapterFactory(
 		new EngineAdapterFactory(url, datasource.shadowDatabaseUrl)
 	);
-	const engine = await glue.SchemaEngine.new(
+	errorRegistry = factory.errorRegistry;
+	return glue.SchemaEngine.new(
 		{ datamodels: datamodels.length ? datamodels : undefined },
 		(line) => line && process.stderr.write(line.endsWith('\n') ? line : line + '\n'),
 		factory
 	);
-	return { engine, factory };
 }
 
 // ---------------------------------------------------------------- JSON-RPC over stdio
@@ -249,7 +283,7 @@ function requestCli(method, params) {
 
 const SHADOW_NOT_CACHED = 'shadow DB must be provided through an external factory';
 
-async function dispatch({ engine, factory }, method, params = {}) {
+async function dispatch(engine, method, params = {}) {
 	switch (method) {
 		case 'getDatabaseVersion':
 			return engine.version(params);
@@ -274,8 +308,6 @@ async function dispatch({ engine, factory }, method, params = {}) {
 				await engine.devDiagnostic({ migrationsList: params.migrationsList, filters: params.filters });
 				return await engine[method](params);
 			}
-		case 'debugPanic':
-			return engine.debugPanic();
 		default:
 			if (typeof engine[method] !== 'function' || method === 'free' || method === 'version')
 				throw Object.assign(new Error(`Unknown method: ${method}`), { rpcCode: -32601 });
@@ -284,14 +316,14 @@ async function dispatch({ engine, factory }, method, params = {}) {
 }
 
 /** Converts a thrown value into the error object the CLI expects. */
-function rpcError(e, method, factory) {
+function rpcError(e, method) {
 	if (e?.rpcCode) return { code: e.rpcCode, message: e.message };
 	const isPanic = e?.panic === true || e instanceof WebAssembly.RuntimeError || panicMessage !== null;
 	let message = isPanic ? (panicMessage ?? String(e?.message ?? e)) : String(e?.message ?? e);
 	let code = /^P\d{4}$/.test(e?.code) ? e.code : prismaErrorCode(lastDbError ?? e);
 	// A JS error thrown inside the adapter (e.g. by connectToShadowDb) reaches the engine only
 	// as an id in the adapter's error registry, so the engine's message lacks its text.
-	const jsError = factory?.errorRegistry.registeredErrors.find(Boolean)?.error;
+	const jsError = errorRegistry?.registeredErrors.find(Boolean)?.error;
 	if (jsError) message = message.replace(/External error id#\d+/, String(jsError.message ?? jsError));
 	// The wasm engine reports a failed migration as a bare "external connector error"; give the
 	// CLI the same P3018 report the native engine produces.
@@ -306,7 +338,8 @@ function rpcError(e, method, factory) {
 	}
 	return {
 		code: 4466,
-		message: 'An error happened. Check the data field for details.',
+		// (the CLI shows this one for panics, data.message otherwise)
+		message: isPanic ? message : 'An error happened. Check the data field for details.',
 		data: { is_panic: isPanic, message, meta: e?.meta ?? null, error_code: code }
 	};
 }
@@ -318,7 +351,7 @@ let current = null;
 
 function reply(id, method, result, e) {
 	if (!e) return send({ jsonrpc: '2.0', id, result: result ?? {} });
-	const error = rpcError(e, method, current?.factory);
+	const error = rpcError(e, method);
 	send({ jsonrpc: '2.0', id, error });
 	// After a panic the wasm instance is unusable: let the CLI see the reply, then stop.
 	if (error.data?.is_panic) return finish(101);
@@ -340,13 +373,12 @@ function handleLine(line) {
 	enginePromise ??= startEngine();
 	// Requests are answered one at a time, in order (the engine is single-threaded anyway).
 	queue = queue.then(async () => {
-		current = { ...msg };
+		current = msg;
 		try {
-			const ctx = await enginePromise;
-			current.factory = ctx.factory;
+			const engine = await enginePromise;
 			lastDbError = null; // (kept when the engine could not start: it explains why)
-			ctx.factory.errorRegistry.registeredErrors.length = 0;
-			const result = await dispatch(ctx, msg.method, msg.params);
+			errorRegistry.registeredErrors.length = 0;
+			const result = await dispatch(engine, msg.method, msg.params);
 			await reply(msg.id, msg.method, result);
 		} catch (e) {
 			await reply(msg.id, msg.method, null, e);
@@ -359,13 +391,18 @@ function handleLine(line) {
 // promise: answer the request in flight, and drop the shadow databases before exiting.
 for (const event of ['uncaughtException', 'unhandledRejection'])
 	process.on(event, (e) => {
-		if (!(e instanceof WebAssembly.RuntimeError) && panicMessage === null) log('ERROR', String(e?.stack ?? e));
+		if (!(e instanceof WebAssembly.RuntimeError) && panicMessage === null)
+			log('ERROR', String(e?.stack ?? e));
 		if (current) reply(current.id, current.method, null, { message: String(e?.message ?? e), panic: true });
 		else finish(101);
 	});
 
-/** Drops leftover shadow databases, flushes stdout, exits. */
+/** Drops leftover shadow databases, flushes stdout, exits (within 5 s, whatever hangs). */
+let finishing = false;
 async function finish(code = 0) {
+	if (finishing) return;
+	finishing = true;
+	setTimeout(() => process.exit(code), 5_000);
 	await dropShadowDatabases();
 	await new Promise((resolve) => process.stdout.write('', resolve));
 	process.exit(code);
@@ -378,5 +415,6 @@ readline
 		// applyMigrations leaves a ~10 s timer behind: exit explicitly once every reply is out.
 		queue.then(() => finish(0));
 	});
-// The CLI kills the engine right after closing stdin; do not leave a shadow database behind.
-process.on('SIGTERM', () => finish(0));
+// The CLI kills the engine right after closing stdin (and Ctrl-C reaches us too): do not leave a
+// shadow database behind.
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => finish(0));
