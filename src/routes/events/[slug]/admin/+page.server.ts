@@ -1,0 +1,68 @@
+import { redirect } from '@sveltejs/kit';
+import { deleteEventSchema, eventSettingsSchema, phaseSchema } from '$lib/schemas/admin';
+import { recordPhaseChange } from '$lib/server/admin/audit';
+import {
+	deleteEvent,
+	describeEventDeletion,
+	getEventSettings,
+	PHASE_ALLOWS,
+	updateEventSettings
+} from '$lib/server/admin/settings';
+import { requireEventOwner } from '$lib/server/auth/guards';
+import { PHASE_LABELS } from '$lib/server/events';
+import { parseForm } from '$lib/server/forms';
+import { changeEventPhase, describePhaseChange, PHASES } from '$lib/server/phases';
+import { attempt } from '$lib/server/rules';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { owned } = await requireEventOwner(event, event.params.slug);
+	// ?phase=voting (from the phase form, a GET) asks to confirm a move: nothing changes until then.
+	const target = phaseSchema.safeParse({ phase: event.url.searchParams.get('phase') ?? '' });
+	const [settings, deletion] = await Promise.all([
+		getEventSettings(owned.id),
+		describeEventDeletion(owned.id)
+	]);
+	return {
+		settings,
+		deletion,
+		phase: owned.phase,
+		phases: PHASES.map((phase) => ({ phase, label: PHASE_LABELS[phase], allows: PHASE_ALLOWS[phase] })),
+		phaseChange:
+			target.success && target.data.phase !== owned.phase
+				? {
+						to: target.data.phase,
+						label: PHASE_LABELS[target.data.phase],
+						description: describePhaseChange(owned.phase, target.data.phase)
+					}
+				: undefined
+	};
+};
+
+export const actions: Actions = {
+	save: async (event) => {
+		const { user, owned } = await requireEventOwner(event, event.params.slug);
+		const form = await parseForm(event.request, eventSettingsSchema);
+		if (form.failure) return form.failure;
+		const saved = await attempt(updateEventSettings(user, owned.id, form.data), form.values);
+		if (saved.failure) return saved.failure;
+		return { saved: saved.value.changed.length > 0 ? 'Settings saved.' : 'Nothing to save: no changes.' };
+	},
+	changePhase: async (event) => {
+		const { user, owned } = await requireEventOwner(event, event.params.slug);
+		const form = await parseForm(event.request, phaseSchema);
+		if (form.failure) return form.failure;
+		const changed = await attempt(changeEventPhase(user.id, owned.id, form.data.phase));
+		if (changed.failure) return changed.failure;
+		await recordPhaseChange(user, owned, changed.value);
+		return { phaseChanged: `The event is now: ${PHASE_LABELS[changed.value.to]}.` };
+	},
+	deleteEvent: async (event) => {
+		const { user, owned } = await requireEventOwner(event, event.params.slug);
+		const form = await parseForm(event.request, deleteEventSchema);
+		if (form.failure) return form.failure;
+		const deleted = await attempt(deleteEvent(user, owned.id, form.data.confirmName), form.values);
+		if (deleted.failure) return deleted.failure;
+		redirect(303, '/events');
+	}
+};
