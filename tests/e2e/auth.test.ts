@@ -198,7 +198,9 @@ class OwnServer {
 				MAIL_OUTBOX_DIR: this.outbox,
 				PORT: String(this.port),
 				HOST: '127.0.0.1',
-				ORIGIN: this.origin
+				ORIGIN: this.origin,
+				// adapter-node waits this long for the browser's keep-alive connections when stopped.
+				SHUTDOWN_TIMEOUT: '1'
 			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
@@ -224,7 +226,10 @@ class OwnServer {
 		if (!child || child.exitCode !== null) return;
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		child.kill('SIGTERM');
+		// A stop as an orchestrator does it: ask politely, then kill. Either way the data must be kept.
+		const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
 		await exited;
+		clearTimeout(timer);
 	}
 
 	async dispose() {

@@ -13,8 +13,7 @@ export interface MailMessage {
 
 /** Where mail goes: an SMTP server (SMTP_URL), or `.eml` files in an outbox folder (the default). */
 export type MailSettings =
-	| { transport: 'smtp'; url: string; from: string }
-	| { transport: 'outbox'; dir: string; from: string };
+	{ transport: 'smtp'; url: string; from: string } | { transport: 'outbox'; dir: string; from: string };
 
 export type MailDelivery = { transport: 'smtp'; messageId: string } | { transport: 'outbox'; file: string };
 

@@ -30,8 +30,7 @@ export interface Session {
 }
 
 export type SessionValidation =
-	| { session: Session; user: SessionUser; renewed: boolean }
-	| { session: null; user: null; renewed: false };
+	{ session: Session; user: SessionUser; renewed: boolean } | { session: null; user: null; renewed: false };
 
 /** Starts a session for a user; returns the token for the cookie (never stored) and the session. */
 export async function createSession(

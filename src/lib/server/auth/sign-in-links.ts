@@ -20,9 +20,7 @@ export const SIGN_IN_LIMITS = {
 };
 
 export type SignInRequestResult =
-	| { status: 'sent' }
-	| { status: 'rate-limited'; retryAfterSeconds: number }
-	| { status: 'mail-failed' };
+	{ status: 'sent' } | { status: 'rate-limited'; retryAfterSeconds: number } | { status: 'mail-failed' };
 
 /** The identity form of an address: trimmed and lower-cased, as `users.email` stores it. */
 export function normaliseEmail(email: string): string {
@@ -105,9 +103,7 @@ function composeSignInMail(link: string) {
 }
 
 export type SignInLinkState =
-	| { state: 'valid'; email: string }
-	| { state: 'expired' | 'used'; email: string }
-	| { state: 'invalid' };
+	{ state: 'valid'; email: string } | { state: 'expired' | 'used'; email: string } | { state: 'invalid' };
 
 /** What a link's token is worth, without using it (the page that shows the "Sign in" button). */
 export async function inspectSignInLink(token: unknown, now = new Date()): Promise<SignInLinkState> {
