@@ -2,4 +2,5 @@
 // src/lib/server/backfill/.
 import { main } from '../src/lib/server/backfill/cli.ts';
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit at once: when the database check fails, requests to Airtable may still be under way.
+process.exit(await main(process.argv.slice(2)));

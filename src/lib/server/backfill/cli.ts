@@ -171,16 +171,25 @@ export async function main(argv: string[], env = process.env, io: Io = defaultIo
 		return 0;
 	}
 	const progress = createProgress(options.progress, io.stderr);
-	// Imported only now: opening the database is a side effect that bad options must not have.
-	const database = options.snapshotOnly ? undefined : await import('../db.ts');
+	// Imported only now: opening the database is a side effect that bad options must not have. The
+	// fetch does not wait for it (loading the database client takes a moment).
+	const loading = options.snapshotOnly ? undefined : import('../db.ts');
+	loading?.catch(() => {});
+	let database: Awaited<typeof loading>;
 	try {
-		if (database) {
+		// The database is checked while the records are read (a bad DATABASE_URL fails within
+		// milliseconds, so long before a fetch is done), and the import's code loads meanwhile.
+		const ready = (async () => {
+			database = await loading;
+			if (!database) return;
 			progress.log(`Database: ${database.describeDatabase()}`);
-			await database.prepareDatabase();
-		}
+			await Promise.all([database.prepareDatabase(), import('./import.ts'), import('./verify.ts')]);
+		})();
+		ready.catch(() => {});
 		let data: SourceData;
 		let source: string;
 		if (options.fromSnapshot) {
+			await ready;
 			source = `snapshot ${options.fromSnapshot}`;
 			data = readSnapshot(options.fromSnapshot);
 			for (const table of SOURCE_TABLES) progress.fetched(table, data[table].length, true);
@@ -189,10 +198,13 @@ export async function main(argv: string[], env = process.env, io: Io = defaultIo
 			source = `Airtable base ${settings.baseId}`;
 			progress.log(`Reading ${source} (at most 5 requests per second)...`);
 			const expected = expectedCounts(options.snapshotOut);
-			const fetched = await fetchFromAirtable(settings, {
-				onPage: (table, records) => progress.fetched(table, records, false, expected[table]),
-				onTableDone: (table, records) => progress.fetched(table, records, true)
-			});
+			const [fetched] = await Promise.all([
+				fetchFromAirtable(settings, {
+					onPage: (table, records) => progress.fetched(table, records, false, expected[table]),
+					onTableDone: (table, records) => progress.fetched(table, records, true)
+				}),
+				ready
+			]);
 			data = fetched.data;
 			progress.log(`Read ${SOURCE_TABLES.map((t) => `${data[t].length} ${t}`).join(', ')} in ${fetched.requests} requests.`);
 			if (options.snapshotOut) {

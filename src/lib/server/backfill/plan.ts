@@ -104,7 +104,10 @@ export function canonicalJson(value: unknown): string {
 	);
 }
 
-function same(a: unknown, b: unknown): boolean {
+export function same(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
+	if (typeof a !== 'object' || typeof b !== 'object') return false;
 	return canonicalJson(a) === canonicalJson(b);
 }
 

@@ -20,6 +20,8 @@ export interface FetchOptions {
 	requestsPerSecond?: number;
 	/** First wait after a network or server error; doubles on each retry. */
 	retryDelayMs?: number;
+	/** First wait after a 429 (Airtable asks for 30 s); doubles on each retry, up to a minute. */
+	rateLimitDelayMs?: number;
 	onPage?: (table: SourceTable, records: number, pages: number) => void;
 	onTableDone?: (table: SourceTable, records: number, pages: number) => void;
 }
@@ -27,22 +29,47 @@ export interface FetchOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * At most `limit` request starts in any window of `windowMs`. The first `limit` go at once, as the
- * API allows; the window carries a small margin because the server counts arrivals, not departures.
+ * At most `limit` requests in any window of `windowMs`, counting a request from its start until
+ * `windowMs` after its answer came back. The server counts arrivals, which fall somewhere between the
+ * two; counting from the answer is the only mark that can never be early, whatever the network does.
+ * The first `limit` requests go at once, as the API allows.
  */
 export function createRateLimiter(limit: number, windowMs: number) {
-	const starts: number[] = [];
-	let queue: Promise<void> = Promise.resolve();
-	return function acquire(): Promise<void> {
-		queue = queue.then(async () => {
-			if (starts.length >= limit) {
-				const wait = starts[starts.length - limit] + windowMs - Date.now();
-				if (wait > 0) await sleep(wait);
-			}
-			starts.push(Date.now());
-			if (starts.length > limit) starts.shift();
+	type Slot = { doneAt?: number };
+	const slots: Slot[] = [];
+	const waiting: ((slot: Slot) => void)[] = [];
+	let timer: NodeJS.Timeout | undefined;
+
+	function admit() {
+		timer = undefined;
+		const now = Date.now();
+		for (let i = slots.length - 1; i >= 0; i--) {
+			const done = slots[i].doneAt;
+			if (done !== undefined && done + windowMs <= now) slots.splice(i, 1);
+		}
+		while (waiting.length > 0 && slots.length < limit) {
+			const slot: Slot = {};
+			slots.push(slot);
+			waiting.shift()!(slot);
+		}
+		if (waiting.length > 0) {
+			const ends = slots.filter((s) => s.doneAt !== undefined).map((s) => s.doneAt! + windowMs);
+			// With every slot still in flight, a release will call admit again.
+			if (ends.length > 0) timer = setTimeout(admit, Math.max(0, Math.min(...ends) - now));
+		}
+	}
+
+	/** Waits for a turn; call the returned function when the answer has arrived (or failed). */
+	return async function acquire(): Promise<() => void> {
+		const slot = await new Promise<Slot>((resolve) => {
+			waiting.push(resolve);
+			if (!timer) admit();
 		});
-		return queue;
+		return () => {
+			slot.doneAt = Date.now();
+			if (timer) clearTimeout(timer);
+			admit();
+		};
 	};
 }
 
@@ -52,7 +79,7 @@ interface AirtableFailure {
 	statusCode?: number | null;
 }
 
-const RETRIES = 6;
+const RETRIES = 8;
 
 function explain(failure: AirtableFailure, settings: AirtableSettings, table: SourceTable): string {
 	const name = settings.tables[table];
@@ -70,8 +97,8 @@ function explain(failure: AirtableFailure, settings: AirtableSettings, table: So
 }
 
 function retryable(failure: AirtableFailure): boolean {
-	// No status: the connection failed or timed out. 429s are waited out by the client itself.
-	return !failure.statusCode || failure.statusCode >= 500;
+	// No status: the connection failed or timed out.
+	return !failure.statusCode || failure.statusCode === 429 || failure.statusCode >= 500;
 }
 
 /** Reads all five tables, in parallel but within the base's rate limit, retrying what can be retried. */
@@ -82,15 +109,18 @@ export async function fetchFromAirtable(
 	const base = new Airtable({
 		apiKey: settings.apiKey,
 		endpointUrl: settings.endpointUrl,
-		requestTimeout: 60_000
+		requestTimeout: 60_000,
+		// The client would retry a 429 on its own, past our pacing; every request goes through it here.
+		noRetryIfRateLimited: true
 	}).base(settings.baseId);
-	const acquire = createRateLimiter(options.requestsPerSecond ?? 5, 1020);
+	const acquire = createRateLimiter(options.requestsPerSecond ?? 5, 1000);
 	const retryDelay = options.retryDelayMs ?? 1000;
+	const rateLimitDelay = options.rateLimitDelayMs ?? 30_000;
 	let requests = 0;
 
 	async function page(table: SourceTable, offset: string | undefined) {
 		for (let attempt = 0; ; attempt++) {
-			await acquire();
+			const release = await acquire();
 			requests++;
 			try {
 				const response = await base.makeRequest({
@@ -98,13 +128,16 @@ export async function fetchFromAirtable(
 					path: `/${encodeURIComponent(settings.tables[table])}`,
 					qs: offset ? { pageSize: 100, offset } : { pageSize: 100 }
 				});
+				release();
 				return response.body as { records?: AirtableRecord[]; offset?: string };
 			} catch (error) {
+				release();
 				const failure = error as AirtableFailure;
 				if (!retryable(failure) || attempt >= RETRIES) {
 					throw new SourceError(explain(failure, settings, table), { cause: error });
 				}
-				await sleep(retryDelay * 2 ** attempt * (0.5 + Math.random() / 2));
+				const delay = failure.statusCode === 429 ? Math.min(rateLimitDelay * 2 ** attempt, 60_000) : retryDelay * 2 ** attempt;
+				await sleep(delay * (0.75 + Math.random() / 4));
 			}
 		}
 	}

@@ -19,11 +19,11 @@ import {
 } from './normalize.ts';
 import {
 	byCreation,
-	canonicalJson,
 	changedFields,
 	emptyPlan,
 	indexByAirtableId,
 	resolveRecord,
+	same,
 	type ExistingState,
 	type Resolution,
 	type Row,
@@ -88,7 +88,8 @@ export function settle(
 	fields: Row,
 	patch: Row
 ) {
-	const ledgerChanged = !resolution.previous || canonicalJson(resolution.previous) !== canonicalJson(fields);
+	const previous = resolution.previous;
+	const ledgerChanged = !previous || Object.entries(fields).some(([key, value]) => !same(previous[key], value));
 	if (ledgerChanged) {
 		ctx.plan[table].ledger.push({ source: table, airtable_key: recordId, row_key: resolution.id, fields });
 	}
