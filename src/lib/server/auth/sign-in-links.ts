@@ -19,6 +19,12 @@ export const SIGN_IN_LIMITS = {
 	perClient: { limit: 300, windowMs: 15 * 60 * 1000 }
 };
 
+/** SIGN_IN_CLIENT_LIMIT overrides the per-client limit, for a venue bigger than a few hundred people. */
+function clientLimit(): number {
+	const value = Number(process.env.SIGN_IN_CLIENT_LIMIT);
+	return Number.isInteger(value) && value > 0 ? value : SIGN_IN_LIMITS.perClient.limit;
+}
+
 export type SignInRequestResult =
 	{ status: 'sent' } | { status: 'rate-limited'; retryAfterSeconds: number } | { status: 'mail-failed' };
 
@@ -40,7 +46,8 @@ export async function requestSignInLink(input: {
 	now?: Date;
 }): Promise<SignInRequestResult> {
 	const email = normaliseEmail(input.email);
-	const { perEmail, perClient } = SIGN_IN_LIMITS;
+	const { perEmail } = SIGN_IN_LIMITS;
+	const perClient = { ...SIGN_IN_LIMITS.perClient, limit: clientLimit() };
 	const byEmail = await consumeRateLimit(`sign-in:email:${email}`, perEmail.limit, perEmail.windowMs);
 	if (!byEmail.allowed) return { status: 'rate-limited', retryAfterSeconds: byEmail.retryAfterSeconds };
 	const byClient = await consumeRateLimit(
