@@ -1,7 +1,9 @@
 import { defaultDisplayName } from '../display-name.ts';
 import type { RankedProject, Turnout } from '../ranking.ts';
+import type { EventPhase } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { findEventBySlug } from './event-access.ts';
+import { isUuid } from './ids.ts';
 import { announceEventChange } from './live-channel.ts';
 import { RuleViolation } from './rules.ts';
 
@@ -60,41 +62,80 @@ export async function countTurnout(eventId: string): Promise<Turnout> {
 	return rows[0];
 }
 
-// The public leaderboard of a closed event is read by a whole venue at once and changes only if the
-// owner reopens voting: each instance computes it at most once a second per event. The phase itself is
-// read fresh on every request, so hiding the results again takes effect at once.
+// The public leaderboard of a closed event is read by a whole venue at once and changes only when the
+// owner reopens voting: each instance reads it (event and ranking) at most once a second per event, so a
+// crowd of viewers costs no database work. Changing the phase is seen within that second; sooner on an
+// instance whose live feed is listening, since it forgets the event's entry on every change notice.
 const PUBLIC_TTL_MS = 1_000;
-const publicRankings = new Map<string, { at: number; ranking: Promise<RankedProject[]> }>();
+const PUBLIC_MAX_ENTRIES = 1_000;
 
-function rankPublicly(eventId: string): Promise<RankedProject[]> {
+interface PublicBoard {
+	event: { id: string; name: string; slug: string; phase: EventPhase; ownerId: string };
+	ranking?: RankedProject[];
+}
+const publicBoards = new Map<string, { at: number; eventId?: string; board: Promise<PublicBoard | null> }>();
+
+async function readPublicBoard(slug: string): Promise<PublicBoard | null> {
+	const event = await db.event.findUnique({
+		where: { slug },
+		select: { id: true, name: true, slug: true, phase: true, ownerId: true }
+	});
+	if (!event) return null;
+	return { event, ranking: event.phase === 'closed' ? await rankProjects(event.id) : undefined };
+}
+
+function cachedPublicBoard(slug: string): Promise<PublicBoard | null> {
 	const now = Date.now();
-	const cached = publicRankings.get(eventId);
-	if (cached && now - cached.at < PUBLIC_TTL_MS) return cached.ranking;
-	const ranking = rankProjects(eventId);
-	publicRankings.set(eventId, { at: now, ranking });
-	ranking.catch(() => publicRankings.delete(eventId));
-	for (const [id, entry] of publicRankings) if (now - entry.at >= PUBLIC_TTL_MS) publicRankings.delete(id);
-	return ranking;
+	const cached = publicBoards.get(slug);
+	if (cached && now - cached.at < PUBLIC_TTL_MS) return cached.board;
+	if (publicBoards.size >= PUBLIC_MAX_ENTRIES) {
+		for (const [key, entry] of publicBoards) if (now - entry.at >= PUBLIC_TTL_MS) publicBoards.delete(key);
+		if (publicBoards.size >= PUBLIC_MAX_ENTRIES) publicBoards.clear();
+	}
+	const entry: { at: number; eventId?: string; board: Promise<PublicBoard | null> } = {
+		at: now,
+		board: readPublicBoard(slug)
+	};
+	publicBoards.set(slug, entry);
+	entry.board.then(
+		(board) => (entry.eventId = board?.event.id),
+		() => publicBoards.delete(slug)
+	);
+	return entry.board;
+}
+
+/** Drops what this instance remembers of an event's public leaderboard (its ranking or phase changed). */
+export function forgetPublicLeaderboard(eventId: string): void {
+	for (const [slug, entry] of publicBoards) if (entry.eventId === eventId) publicBoards.delete(slug);
 }
 
 /**
  * The leaderboard of the event at `slug` as `viewerId` may see it: public once the event is `closed`,
- * always visible to its owner (with the turnout). Anyone else before then gets a 403 RuleViolation.
+ * always visible to its owner (fresh, with the turnout). Anyone else gets a 404 for a draft and a 403
+ * RuleViolation before voting closes.
  */
 export async function getLeaderboard(slug: string, viewerId: string | undefined) {
-	const event = await findEventBySlug(slug, viewerId);
-	if (event.isOwner) {
+	const board = await cachedPublicBoard(slug);
+	if (board && viewerId !== undefined && board.event.ownerId === viewerId) {
+		const event = await findEventBySlug(slug, viewerId);
 		const [ranking, turnout] = await Promise.all([rankProjects(event.id), countTurnout(event.id)]);
 		return { event, ranking, turnout };
 	}
-	if (event.phase !== 'closed') {
+	if (!board || board.event.phase === 'draft') throw new RuleViolation('Event not found.', 404);
+	if (board.event.phase !== 'closed' || !board.ranking) {
 		throw new RuleViolation('The results of this event are published when voting closes.', 403);
 	}
-	return { event, ranking: await rankPublicly(event.id), turnout: undefined };
+	const { id, name, phase } = board.event;
+	return {
+		event: { id, name, slug: board.event.slug, phase, isOwner: false },
+		ranking: board.ranking,
+		turnout: undefined
+	};
 }
 
 /** Shows (or hides again) the ranking on the event's projector view: its owner only. */
 export async function setResultsRevealed(ownerId: string, eventId: string, revealed: boolean) {
+	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
 	const { count } = await db.$transaction(async (tx) => {
 		const updated = await tx.event.updateMany({
 			where: { id: eventId, ownerId },

@@ -1,6 +1,6 @@
 import type { LiveSnapshot } from '../ranking.ts';
 import { db, listenToDatabase } from './db.ts';
-import { countTurnout, rankProjects } from './leaderboard.ts';
+import { countTurnout, forgetPublicLeaderboard, rankProjects } from './leaderboard.ts';
 import { LIVE_CHANNEL } from './live-channel.ts';
 
 /** The ranking, turnout, phase and reveal state of an event, read now. */
@@ -110,6 +110,7 @@ export class LiveFeed {
 	}
 
 	private changed(eventId: string) {
+		forgetPublicLeaderboard(eventId);
 		const feed = this.feeds.get(eventId);
 		if (!feed) return;
 		feed.dirty = true;

@@ -138,19 +138,23 @@ export async function castBallot(voterId: string, eventId: string, projectIds: s
 					);
 				}
 
-				// Picks kept from the last ballot stay as they are (with their time); the rest are replaced.
-				await tx.$executeRaw`
-					DELETE FROM votes
-					WHERE event_id = ${eventId}::uuid AND voter_id = ${voterId}::uuid
-						AND NOT (project_id = ANY(${projectIds}::uuid[]))`;
+				// One statement: picks kept from the last ballot stay as they are (with their time), the others
+				// go, the new ones come, and the live views hear of it on commit. The database's AFTER trigger
+				// checks the limit once the whole statement is done, deletions included.
 				await tx.$queryRaw`
-					WITH added AS (
+					WITH removed AS (
+						DELETE FROM votes
+						WHERE event_id = ${eventId}::uuid AND voter_id = ${voterId}::uuid
+							AND NOT (project_id = ANY(${projectIds}::uuid[]))
+						RETURNING 1
+					), added AS (
 						INSERT INTO votes (voter_id, project_id, event_id)
 						SELECT ${voterId}::uuid, picked, ${eventId}::uuid FROM unnest(${projectIds}::uuid[]) AS picked
 						ON CONFLICT (voter_id, project_id) DO NOTHING
 						RETURNING 1
 					)
-					SELECT (SELECT count(*)::int FROM added) AS added,
+					SELECT (SELECT count(*)::int FROM removed) AS removed,
+						(SELECT count(*)::int FROM added) AS added,
 						(SELECT count(*)::int FROM (SELECT pg_notify(${LIVE_CHANNEL}, ${eventId})) AS n) AS notified`;
 				return { picks: projectIds, limit };
 			},

@@ -1,0 +1,70 @@
+import { error } from '@sveltejs/kit';
+import { findEventBySlug } from '$lib/server/event-access';
+import { liveFeed, readLiveSnapshot } from '$lib/server/live';
+import { RuleViolation } from '$lib/server/rules';
+import type { LiveSnapshot } from '$lib/ranking';
+import type { RequestHandler } from './$types';
+
+// Comments keep the connection open through proxies that close idle ones.
+const HEARTBEAT_MS = 20_000;
+
+/**
+ * The owner's live ranking and turnout as server-sent events: one `data:` message with the whole
+ * snapshot when the stream opens and after every change (at most one every ~500 ms).
+ */
+export const GET: RequestHandler = async ({ locals, params, request }) => {
+	// A machine endpoint: refusals are status codes, not a redirect to the sign-in page.
+	if (!locals.user) error(401, 'Sign in as the owner of this event to follow its live ranking.');
+	let eventId: string;
+	try {
+		const event = await findEventBySlug(params.slug, locals.user.id);
+		if (!event.isOwner) error(403, 'Only the owner of this event can follow its live ranking.');
+		eventId = event.id;
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
+
+	const encoder = new TextEncoder();
+	let stop = () => {};
+	const stream = new ReadableStream<Uint8Array>({
+		async start(controller) {
+			let open = true;
+			const send = (text: string) => {
+				if (open) controller.enqueue(encoder.encode(text));
+			};
+			const sendSnapshot = (snapshot: LiveSnapshot) => send(`data: ${JSON.stringify(snapshot)}\n\n`);
+			const heartbeat = setInterval(() => send(': still here\n\n'), HEARTBEAT_MS);
+			let unsubscribe = () => {};
+			stop = () => {
+				if (!open) return;
+				open = false;
+				clearInterval(heartbeat);
+				unsubscribe();
+			};
+			request.signal.addEventListener('abort', () => {
+				stop();
+				try {
+					controller.close();
+				} catch {
+					// Already closed by the client.
+				}
+			});
+			// Subscribe before the first read, so that no change between the two goes unheard.
+			unsubscribe = await liveFeed.subscribe(eventId, sendSnapshot);
+			if (!open) unsubscribe();
+			send('retry: 2000\n\n');
+			sendSnapshot(await readLiveSnapshot(eventId));
+		},
+		cancel() {
+			stop();
+		}
+	});
+	return new Response(stream, {
+		headers: {
+			'content-type': 'text/event-stream; charset=utf-8',
+			'cache-control': 'no-store',
+			'x-accel-buffering': 'no'
+		}
+	});
+};

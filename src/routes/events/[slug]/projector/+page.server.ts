@@ -1,0 +1,35 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/auth/guards';
+import { findEventBySlug } from '$lib/server/event-access';
+import { setResultsRevealed } from '$lib/server/leaderboard';
+import { readLiveSnapshot } from '$lib/server/live';
+import { attempt, RuleViolation } from '$lib/server/rules';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	try {
+		const found = await findEventBySlug(event.params.slug, user.id);
+		if (!found.isOwner)
+			throw new RuleViolation('Only the owner of this event can open its projector view.', 403);
+		return { event: { name: found.name, slug: found.slug }, snapshot: await readLiveSnapshot(found.id) };
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
+};
+
+async function reveal(event: RequestEvent<{ slug: string }>, revealed: boolean) {
+	const user = requireUser(event);
+	const done = await attempt(
+		findEventBySlug(event.params.slug, user.id).then((found) =>
+			setResultsRevealed(user.id, found.id, revealed)
+		)
+	);
+	return done.failure;
+}
+
+export const actions: Actions = {
+	reveal: (event) => reveal(event, true),
+	hide: (event) => reveal(event, false)
+};

@@ -1,0 +1,36 @@
+import { error } from '@sveltejs/kit';
+import { ballotSchema } from '$lib/schemas/ballot';
+import { requireUser } from '$lib/server/auth/guards';
+import { findEventBySlug } from '$lib/server/event-access';
+import { parseForm } from '$lib/server/forms';
+import { attempt, RuleViolation } from '$lib/server/rules';
+import { castBallot, getBallot } from '$lib/server/voting';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	try {
+		const found = await findEventBySlug(event.params.slug, user.id);
+		const ballot = await getBallot(user.id, found.id);
+		return { event: { name: found.name, slug: found.slug }, ballot };
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireUser(event);
+		const form = await parseForm(event.request, ballotSchema);
+		if (form.failure) return form.failure;
+		const cast = await attempt(
+			findEventBySlug(event.params.slug, user.id).then((found) =>
+				castBallot(user.id, found.id, form.data.project)
+			),
+			form.values
+		);
+		if (cast.failure) return cast.failure;
+		return { saved: true, picks: cast.value.picks };
+	}
+};

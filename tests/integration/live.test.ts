@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LiveSnapshot } from '../../src/lib/ranking';
+import { setResultsRevealed } from '../../src/lib/server/leaderboard';
+import { LiveFeed, readLiveSnapshot } from '../../src/lib/server/live';
+import { changeEventPhase } from '../../src/lib/server/phases';
+import { RuleViolation } from '../../src/lib/server/rules';
+import { castBallot } from '../../src/lib/server/voting';
+import { db } from '../helpers/db';
+import { addAttendee, createEvent, createProject, createUser } from '../helpers/factories';
+
+// Two app instances on one database are two processes, each with its own LiveFeed and its own LISTEN
+// connection. Here they are two LiveFeed instances in one process: on a PostgreSQL server
+// (TEST_DATABASE_URL) each holds its own connection, so a NOTIFY crosses connections exactly as it
+// crosses processes; on the embedded database both listen to the one PGlite instance.
+
+const feeds: LiveFeed[] = [];
+afterEach(async () => {
+	await Promise.all(feeds.splice(0).map((feed) => feed.close()));
+});
+
+function newInstance(options: ConstructorParameters<typeof LiveFeed>[0] = {}) {
+	const feed = new LiveFeed({ intervalMs: 100, ...options });
+	feeds.push(feed);
+	return feed;
+}
+
+/** Collects the snapshots a feed delivers for an event. */
+async function watch(feed: LiveFeed, eventId: string) {
+	const seen: LiveSnapshot[] = [];
+	await feed.subscribe(eventId, (snapshot) => seen.push(snapshot));
+	return seen;
+}
+
+async function until(check: () => boolean, ms = 5_000) {
+	const deadline = Date.now() + ms;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('timed out waiting for a live update');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+async function scene() {
+	const event = await createEvent({ phase: 'submission' });
+	const projects = [];
+	for (let i = 0; i < 4; i++) projects.push(await createProject(event.id, { name: `P${i}` }));
+	await db.event.update({ where: { id: event.id }, data: { phase: 'voting' } });
+	const voters = [];
+	for (let i = 0; i < 5; i++) {
+		const voter = await createUser();
+		await addAttendee(event.id, voter.id);
+		voters.push(voter);
+	}
+	return { event, projects, voters };
+}
+
+describe('live updates', () => {
+	it('reach the live views of two app instances on one database after a vote', async () => {
+		const { event, projects, voters } = await scene();
+		const first = await watch(newInstance(), event.id);
+		const second = await watch(newInstance(), event.id);
+
+		await castBallot(voters[0].id, event.id, [projects[2].id]);
+		await until(() => first.length > 0 && second.length > 0);
+		for (const seen of [first, second]) {
+			const latest = seen.at(-1)!;
+			expect(latest.ranking[0]).toMatchObject({ name: 'P2', votes: 1, score: 1, rank: 1 });
+			expect(latest.turnout).toEqual({ voted: 1, attendees: 9 });
+			expect(latest.phase).toBe('voting');
+		}
+	});
+
+	it('carry phase changes and the projector reveal too', async () => {
+		const { event } = await scene();
+		const seen = await watch(newInstance(), event.id);
+		await setResultsRevealed(event.ownerId, event.id, true);
+		await until(() => seen.at(-1)?.revealed === true);
+		await changeEventPhase(event.ownerId, event.id, 'closed');
+		await until(() => seen.at(-1)?.phase === 'closed');
+	});
+
+	it('say nothing about a refused ballot: it changed nothing', async () => {
+		const { event, projects, voters } = await scene();
+		const seen = await watch(newInstance(), event.id);
+		await expect(
+			castBallot(
+				voters[0].id,
+				event.id,
+				projects.map((p) => p.id)
+			)
+		).rejects.toBeInstanceOf(RuleViolation);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(seen).toEqual([]);
+	});
+
+	it('recompute a burst of votes at most once per interval, shared by all viewers of the event', async () => {
+		const { event, projects, voters } = await scene();
+		let reads = 0;
+		const feed = newInstance({
+			intervalMs: 300,
+			read: (eventId) => {
+				reads++;
+				return readLiveSnapshot(eventId);
+			}
+		});
+		const a = await watch(feed, event.id);
+		const b = await watch(feed, event.id);
+		const started = Date.now();
+		await Promise.all(voters.map((v, i) => castBallot(v.id, event.id, [projects[i % 4].id])));
+		await until(() => a.at(-1)?.turnout.voted === 5);
+		const elapsed = Date.now() - started;
+		expect(reads).toBeLessThanOrEqual(Math.ceil(elapsed / 300) + 1);
+		expect(b.at(-1)).toEqual(a.at(-1));
+	});
+
+	it('stop after the last viewer of an event leaves', async () => {
+		const { event, projects, voters } = await scene();
+		const feed = newInstance();
+		const seen: LiveSnapshot[] = [];
+		const unsubscribe = await feed.subscribe(event.id, (s) => seen.push(s));
+		unsubscribe();
+		await castBallot(voters[0].id, event.id, [projects[0].id]);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(seen).toEqual([]);
+	});
+});
