@@ -156,8 +156,16 @@ function expectedCounts(dir: string | undefined): Partial<Record<string, number>
 	}
 }
 
-/** Runs the command; returns the exit status. */
-export async function main(argv: string[], env = process.env, io: Io = defaultIo): Promise<number> {
+/**
+ * Runs the command; returns the exit status. `keepDatabaseOpen` is for callers that go on using the
+ * app's database client afterwards (tests); the command itself closes it.
+ */
+export async function main(
+	argv: string[],
+	env = process.env,
+	io: Io = defaultIo,
+	{ keepDatabaseOpen = false } = {}
+): Promise<number> {
 	let options;
 	try {
 		options = readOptions(argv, env, !!io.stderr.isTTY);
@@ -247,6 +255,6 @@ export async function main(argv: string[], env = process.env, io: Io = defaultIo
 		}
 		return 1;
 	} finally {
-		await database?.closeDatabase();
+		if (!keepDatabaseOpen) await database?.closeDatabase();
 	}
 }
