@@ -54,12 +54,18 @@ async function freshDatabase(): Promise<string> {
 	url.pathname = `/${scratch}`;
 	const client = new pg.Client({ connectionString: url.toString() });
 	await client.connect();
-	await applyMigrations({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+	await applyMigrations({
+		query: (sql, params) => client.query(sql, params),
+		exec: (sql) => client.query(sql)
+	});
 	await client.end();
 	return url.toString();
 }
 
-function runBackfill(args: string[], env: Record<string, string>): Promise<{ seconds: number; output: string }> {
+function runBackfill(
+	args: string[],
+	env: Record<string, string>
+): Promise<{ seconds: number; output: string }> {
 	const started = performance.now();
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, ['prisma/seed.ts', ...args, '--progress', 'none'], {
@@ -109,7 +115,13 @@ try {
 			const fake = await startFakeAirtable({
 				baseId: BASE_ID,
 				token: TOKEN,
-				tables: { Users: data.users, Events: data.events, Projects: data.projects, Referrals: data.referrals, Votes: data.votes }
+				tables: {
+					Users: data.users,
+					Events: data.events,
+					Projects: data.projects,
+					Referrals: data.referrals,
+					Votes: data.votes
+				}
 			});
 			try {
 				const { seconds } = await runBackfill([], {
@@ -120,7 +132,9 @@ try {
 				});
 				fromApi.push(seconds);
 				rejected += fake.requests.filter((r) => r.status === 429).length;
-				console.log(`  API run ${i + 1}: ${seconds.toFixed(2)} s for ${pages} pages (minimum ${minimum.toFixed(1)} s, ratio ${(seconds / minimum).toFixed(3)})`);
+				console.log(
+					`  API run ${i + 1}: ${seconds.toFixed(2)} s for ${pages} pages (minimum ${minimum.toFixed(1)} s, ratio ${(seconds / minimum).toFixed(3)})`
+				);
 			} finally {
 				await fake.close();
 			}
@@ -133,7 +147,9 @@ try {
 				: '  from the API:  not run'
 		);
 	}
-	console.log(`\nResults (each run is a fresh process on a fresh, migrated database):\n${results.join('\n')}`);
+	console.log(
+		`\nResults (each run is a fresh process on a fresh, migrated database):\n${results.join('\n')}`
+	);
 } finally {
 	rmSync(dir, { recursive: true, force: true });
 	await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`));

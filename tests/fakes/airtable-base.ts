@@ -48,11 +48,24 @@ export function generateBase(scale = 1, seed = 7): SyntheticBase {
 	const users: FakeRecord[] = [];
 	for (let i = 0; i < REAL_BASE_SIZE.users * scale; i++) {
 		// About 1% sign up twice with the same address in another case or with spaces.
-		const email = i > 0 && rand() < 0.01 ? ` ${(users[i - 1].fields.email as string).trim().toUpperCase()} ` : `user${i}@example.com`;
+		const email =
+			i > 0 && rand() < 0.01
+				? ` ${(users[i - 1].fields.email as string).trim().toUpperCase()} `
+				: `user${i}@example.com`;
 		const fields: Record<string, unknown> = { email, first_name: `First${i}`, last_name: `Last${i}` };
 		if (rand() < 0.3) fields.country = pick(['US', 'us', 'Canada', 'India', 'GB', 'Narnia']);
-		if (rand() < 0.2) fields.dob = rand() < 0.05 ? '2005-02-30' : `200${Math.floor(rand() * 9)}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`;
-		if (rand() < 0.3) Object.assign(fields, { phone: '+1 555 0100', street_1: `${i} Main St`, city: 'Boston', zip_code: '02110' });
+		if (rand() < 0.2)
+			fields.dob =
+				rand() < 0.05
+					? '2005-02-30'
+					: `200${Math.floor(rand() * 9)}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`;
+		if (rand() < 0.3)
+			Object.assign(fields, {
+				phone: '+1 555 0100',
+				street_1: `${i} Main St`,
+				city: 'Boston',
+				zip_code: '02110'
+			});
 		users.push({ id: id('U', i), createdTime: time(), fields });
 	}
 	const events: FakeRecord[] = [];
@@ -73,7 +86,8 @@ export function generateBase(scale = 1, seed = 7): SyntheticBase {
 	while (pairs.size < REAL_BASE_SIZE.attendeeLinks * scale) {
 		const event = pick(events);
 		// Now and then a link to a user record deleted since.
-		const user = rand() < 0.005 ? { id: id('X', pairs.size), fields: {} as Record<string, unknown> } : pick(users);
+		const user =
+			rand() < 0.005 ? { id: id('X', pairs.size), fields: {} as Record<string, unknown> } : pick(users);
 		const key = `${event.id}:${user.id}`;
 		if (pairs.has(key)) continue;
 		pairs.add(key);

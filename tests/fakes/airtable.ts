@@ -81,7 +81,8 @@ export async function startFakeAirtable(options: FakeAirtableOptions): Promise<F
 		if (!match || match[1] !== options.baseId || !table) {
 			return answer(404, { error: { type: 'TABLE_NOT_FOUND', message: 'Could not find table' } });
 		}
-		const params = match[3] && req.method === 'POST' ? await readBody(req) : Object.fromEntries(url.searchParams);
+		const params =
+			match[3] && req.method === 'POST' ? await readBody(req) : Object.fromEntries(url.searchParams);
 		const pageSize = Number(params.pageSize ?? 100);
 		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
 			return answer(422, { error: { type: 'INVALID_REQUEST_UNKNOWN', message: 'Invalid page size' } });
@@ -90,7 +91,9 @@ export async function startFakeAirtable(options: FakeAirtableOptions): Promise<F
 		if (params.offset !== undefined) {
 			const parsed = /^itr[a-z0-9]+\/rec(\d+)$/.exec(String(params.offset));
 			if (!parsed) {
-				return answer(422, { error: { type: 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE', message: 'Invalid offset' } });
+				return answer(422, {
+					error: { type: 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE', message: 'Invalid offset' }
+				});
 			}
 			start = Number(parsed[1]);
 		}

@@ -14,7 +14,9 @@ const run = (data: SourceData = load(), options: { dryRun?: boolean; onTableWrit
 	importBackfill(db, data, { source: 'fixtures', ...options });
 
 beforeEach(async () => {
-	await db.$executeRawUnsafe(`TRUNCATE ${[...TARGET_TABLES, 'airtable_imports', 'sessions'].join(', ')} CASCADE`);
+	await db.$executeRawUnsafe(
+		`TRUNCATE ${[...TARGET_TABLES, 'airtable_imports', 'sessions'].join(', ')} CASCADE`
+	);
 });
 
 async function counts() {
@@ -28,12 +30,26 @@ async function counts() {
 async function dump() {
 	const users = await db.user.findMany({
 		orderBy: { email: 'asc' },
-		select: { email: true, firstName: true, lastName: true, displayName: true, phone: true, country: true, dob: true, airtableId: true }
+		select: {
+			email: true,
+			firstName: true,
+			lastName: true,
+			displayName: true,
+			phone: true,
+			country: true,
+			dob: true,
+			airtableId: true
+		}
 	});
 	const events = await db.event.findMany({
 		orderBy: { airtableId: 'asc' },
 		select: {
-			airtableId: true, name: true, slug: true, phase: true, featureFlags: true, description: true,
+			airtableId: true,
+			name: true,
+			slug: true,
+			phase: true,
+			featureFlags: true,
+			description: true,
 			owner: { select: { email: true } },
 			attendees: { select: { user: { select: { email: true } } }, orderBy: { user: { email: 'asc' } } }
 		}
@@ -41,16 +57,28 @@ async function dump() {
 	const projects = await db.project.findMany({
 		orderBy: { airtableId: 'asc' },
 		select: {
-			airtableId: true, name: true, legacyPoints: true, hoursSpent: true, cachedAutoQuality: true,
+			airtableId: true,
+			name: true,
+			legacyPoints: true,
+			hoursSpent: true,
+			cachedAutoQuality: true,
 			event: { select: { airtableId: true } },
 			owner: { select: { email: true } },
 			collaborators: { select: { user: { select: { email: true } } } },
-			votes: { select: { airtableId: true, voter: { select: { email: true } } }, orderBy: { airtableId: 'asc' } }
+			votes: {
+				select: { airtableId: true, voter: { select: { email: true } } },
+				orderBy: { airtableId: 'asc' }
+			}
 		}
 	});
 	const referrals = await db.referral.findMany({
 		orderBy: { airtableId: 'asc' },
-		select: { airtableId: true, content: true, user: { select: { email: true } }, event: { select: { airtableId: true } } }
+		select: {
+			airtableId: true,
+			content: true,
+			user: { select: { email: true } },
+			event: { select: { airtableId: true } }
+		}
 	});
 	return { users, events, projects, referrals };
 }
@@ -60,7 +88,13 @@ describe('the Airtable backfill', () => {
 		const report = await run();
 		const created = Object.fromEntries(TARGET_TABLES.map((t) => [t, report.tables[t].created]));
 		expect(created).toEqual({
-			users: 5, events: 4, event_attendees: 6, projects: 4, project_collaborators: 3, referrals: 2, votes: 5
+			users: 5,
+			events: 4,
+			event_attendees: 6,
+			projects: 4,
+			project_collaborators: 3,
+			referrals: 2,
+			votes: 5
 		});
 		expect(report.rowCounts).toEqual(created);
 		expect(await counts()).toMatchObject(created);
@@ -99,17 +133,28 @@ describe('the Airtable backfill', () => {
 			'votes recV09': 'no_voter'
 		});
 		expect(report.tables.votes.skippedByReason).toEqual({
-			voter_missing: 1, project_missing: 1, project_not_imported: 1, no_voter: 1
+			voter_missing: 1,
+			project_missing: 1,
+			project_not_imported: 1,
+			no_voter: 1
 		});
 	});
 
 	it('merges users who share an email and re-points all their links to the one user', async () => {
 		const report = await run();
-		expect(report.merges).toContainEqual({ table: 'users', key: 'ada@example.com', keptId: 'recU01', mergedIds: ['recU02', 'recU09'] });
+		expect(report.merges).toContainEqual({
+			table: 'users',
+			key: 'ada@example.com',
+			keptId: 'recU01',
+			mergedIds: ['recU02', 'recU09']
+		});
 		const ada = await db.user.findUniqueOrThrow({
 			where: { email: 'ada@example.com' },
 			select: {
-				airtableId: true, firstName: true, phone: true, country: true,
+				airtableId: true,
+				firstName: true,
+				phone: true,
+				country: true,
 				attendances: { select: { event: { select: { airtableId: true } } } },
 				collaborations: { select: { project: { select: { airtableId: true } } } },
 				votes: { select: { airtableId: true, project: { select: { airtableId: true } } } },
@@ -141,7 +186,9 @@ describe('the Airtable backfill', () => {
 		expect(events[0].joinCode).toBe('AB12');
 		expect(events[2].joinCode).not.toBe('AB12'); // a clash gets a fresh code
 		expect(events[3].joinCode).toMatch(/^[A-Z0-9]{6}$/);
-		expect(fixes).toEqual(expect.arrayContaining(['recE03 slug', 'recE03 join_code', 'recE07 name', 'recE07 join_code']));
+		expect(fixes).toEqual(
+			expect.arrayContaining(['recE03 slug', 'recE03 join_code', 'recE07 name', 'recE07 join_code'])
+		);
 
 		const users = Object.fromEntries((await db.user.findMany()).map((u) => [u.airtableId, u]));
 		expect(users.recU03.country).toBeNull();
@@ -152,17 +199,33 @@ describe('the Airtable backfill', () => {
 		expect(users.recU01.profileCompletedAt).not.toBeNull();
 		expect(users.recU08.profileCompletedAt).toBeNull(); // no first name: the first sign-in asks
 		expect(fixes).toEqual(
-			expect.arrayContaining(['recU03 country', 'recU03 dob', 'recU06 dob', 'recU07 display_name', 'recU02 country'])
+			expect.arrayContaining([
+				'recU03 country',
+				'recU03 dob',
+				'recU06 dob',
+				'recU07 display_name',
+				'recU02 country'
+			])
 		);
 
 		const projects = Object.fromEntries((await db.project.findMany()).map((p) => [p.airtableId, p]));
 		expect(projects.recP01.cachedAutoQuality).toEqual({ score: 0.8, notes: ['ok'] });
 		expect(projects.recP02.cachedAutoQuality).toBeNull();
 		expect(projects.recP02.hoursSpent).toBe(0);
-		expect(projects.recP08.description).toHaveLength(load().projects.find((p) => p.id === 'recP08')!.fields.description!.toString().length);
+		expect(projects.recP08.description).toHaveLength(
+			load()
+				.projects.find((p) => p.id === 'recP08')!
+				.fields.description!.toString().length
+		);
 		// Points minus imported votes: P01 5 − 3, P02 1 − 2 → 0, P08 12 − 0.
-		expect([projects.recP01.legacyPoints, projects.recP02.legacyPoints, projects.recP08.legacyPoints]).toEqual([2, 0, 12]);
-		expect(fixes).toEqual(expect.arrayContaining(['recP02 cached_auto_quality', 'recP02 hours_spent', 'recP02 join_code']));
+		expect([
+			projects.recP01.legacyPoints,
+			projects.recP02.legacyPoints,
+			projects.recP08.legacyPoints
+		]).toEqual([2, 0, 12]);
+		expect(fixes).toEqual(
+			expect.arrayContaining(['recP02 cached_auto_quality', 'recP02 hours_spent', 'recP02 join_code'])
+		);
 	});
 
 	it('keeps historical self-votes and puts every vote in its project’s event, reporting both', async () => {
@@ -175,7 +238,12 @@ describe('the Airtable backfill', () => {
 		});
 		expect(vote.event.airtableId).toBe('recE01');
 		expect(await db.vote.count({ where: { airtableId: 'recV04' } })).toBe(1);
-		expect(report.merges).toContainEqual({ table: 'votes', key: 'recU03 → recP01', keptId: 'recV01', mergedIds: ['recV02'] });
+		expect(report.merges).toContainEqual({
+			table: 'votes',
+			key: 'recU03 → recP01',
+			keptId: 'recV01',
+			mergedIds: ['recV02']
+		});
 	});
 
 	it('creates and changes nothing on a second run', async () => {
@@ -236,10 +304,21 @@ describe('the Airtable backfill', () => {
 		await run();
 		const ada = await db.user.findUniqueOrThrow({ where: { email: 'ada@example.com' } });
 		const newcomer = await db.user.create({
-			data: { email: 'late@example.com', firstName: 'Late', displayName: 'Late', profileCompletedAt: new Date() }
+			data: {
+				email: 'late@example.com',
+				firstName: 'Late',
+				displayName: 'Late',
+				profileCompletedAt: new Date()
+			}
 		});
 		const event = await db.event.create({
-			data: { name: 'Podium Jam', slug: 'podium-jam', joinCode: 'JAM123', ownerId: newcomer.id, phase: 'voting' }
+			data: {
+				name: 'Podium Jam',
+				slug: 'podium-jam',
+				joinCode: 'JAM123',
+				ownerId: newcomer.id,
+				phase: 'voting'
+			}
 		});
 		await db.eventAttendee.create({ data: { eventId: event.id, userId: ada.id } });
 		await db.eventAttendee.create({ data: { eventId: event.id, userId: newcomer.id } });
@@ -294,15 +373,21 @@ describe('the Airtable backfill', () => {
 		expect(report.tables.projects).toMatchObject({ updated: 1, created: 0 });
 		expect(report.tables.events).toMatchObject({ updated: 1, created: 0 });
 		expect(report.tables.votes).toMatchObject({ created: 1, updated: 0 });
-		expect(report.skips).toContainEqual(expect.objectContaining({ recordId: 'recV01', reason: 'deleted_in_postgres' }));
+		expect(report.skips).toContainEqual(
+			expect.objectContaining({ recordId: 'recV01', reason: 'deleted_in_postgres' })
+		);
 		expect(report.skips).toContainEqual(
 			expect.objectContaining({ recordId: 'recE02:recU08', reason: 'deleted_in_postgres' })
 		);
 
 		expect((await db.project.findUniqueOrThrow({ where: { airtableId: 'recP01' } })).name).toBe('Robot v2');
-		expect((await db.event.findUniqueOrThrow({ where: { airtableId: 'recE01' } })).description).toBe('Now with a description.');
+		expect((await db.event.findUniqueOrThrow({ where: { airtableId: 'recE01' } })).description).toBe(
+			'Now with a description.'
+		);
 		expect((await db.event.findUniqueOrThrow({ where: { airtableId: 'recE02' } })).phase).toBe('closed');
-		expect((await db.project.findUniqueOrThrow({ where: { airtableId: 'recP03' } })).name).toBe('Renamed in Podium');
+		expect((await db.project.findUniqueOrThrow({ where: { airtableId: 'recP03' } })).name).toBe(
+			'Renamed in Podium'
+		);
 		expect(await db.vote.count({ where: { airtableId: 'recV01' } })).toBe(0);
 		expect(await db.eventAttendee.count({ where: { eventId: e02.id, userId: ken.id } })).toBe(0);
 		// Deletions made in PostgreSQL are accounted for, not differences.
@@ -339,7 +424,9 @@ describe('backfill verification', () => {
 	it('fails on a link lost without a trace', async () => {
 		await run();
 		// As if the import had silently dropped it: no row, and no record of it having been imported.
-		await db.$executeRawUnsafe(`DELETE FROM airtable_imports WHERE source = 'project_collaborators' AND airtable_key = 'recP01:recU06'`);
+		await db.$executeRawUnsafe(
+			`DELETE FROM airtable_imports WHERE source = 'project_collaborators' AND airtable_key = 'recP01:recU06'`
+		);
 		await db.$executeRawUnsafe(
 			`DELETE FROM project_collaborators WHERE project_id = (SELECT id FROM projects WHERE airtable_id = 'recP01')`
 		);

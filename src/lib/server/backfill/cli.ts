@@ -5,7 +5,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createProgress, type ProgressMode } from './progress.ts';
 import { formatReport } from './report.ts';
-import { fetchFromAirtable, readSnapshot, SourceError, writeSnapshot, type AirtableSettings } from './source.ts';
+import {
+	fetchFromAirtable,
+	readSnapshot,
+	SourceError,
+	writeSnapshot,
+	type AirtableSettings
+} from './source.ts';
 import { DEFAULT_TABLE_NAMES, SOURCE_TABLES, TARGET_TABLES, type SourceData } from './tables.ts';
 
 export const HELP = `Usage: npm run backfill -- [options]
@@ -96,12 +102,17 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv, tty: boolean
 	if (!['bars', 'lines', 'none'].includes(progress)) {
 		throw new ConfigError(`--progress must be bars, lines or none (got "${v.progress}").`);
 	}
-	if (v['snapshot-only'] && !v['snapshot-out']) throw new ConfigError('--snapshot-only needs --snapshot-out DIR.');
+	if (v['snapshot-only'] && !v['snapshot-out'])
+		throw new ConfigError('--snapshot-only needs --snapshot-out DIR.');
 	if (v['snapshot-only'] && (v.verify || v['dry-run'])) {
-		throw new ConfigError('--snapshot-only saves a snapshot and stops: it cannot be combined with --verify or --dry-run.');
+		throw new ConfigError(
+			'--snapshot-only saves a snapshot and stops: it cannot be combined with --verify or --dry-run.'
+		);
 	}
 	if (v['from-snapshot'] && v['snapshot-out']) {
-		throw new ConfigError('--snapshot-out saves what was read from Airtable: it cannot be combined with --from-snapshot.');
+		throw new ConfigError(
+			'--snapshot-out saves what was read from Airtable: it cannot be combined with --from-snapshot.'
+		);
 	}
 	if (v.verify && v['dry-run']) throw new ConfigError('--verify writes nothing anyway: leave out --dry-run.');
 	if (v['from-snapshot'] && !existsSync(v['from-snapshot'])) {
@@ -124,7 +135,10 @@ function readAirtableSettings(env: NodeJS.ProcessEnv): AirtableSettings {
 	const problems: string[] = [];
 	const apiKey = env.AIRTABLE_API_KEY?.trim() ?? '';
 	const baseId = env.AIRTABLE_BASE_ID?.trim() ?? '';
-	if (!apiKey) problems.push('AIRTABLE_API_KEY is not set: give a personal access token (pat...) that can read the base.');
+	if (!apiKey)
+		problems.push(
+			'AIRTABLE_API_KEY is not set: give a personal access token (pat...) that can read the base.'
+		);
 	if (!baseId) problems.push('AIRTABLE_BASE_ID is not set: give the id of the v1 base (app...).');
 	else if (!/^app[A-Za-z0-9]{14}$/.test(baseId)) {
 		problems.push(`AIRTABLE_BASE_ID "${baseId}" is not a base id (app followed by 14 letters or digits).`);
@@ -150,7 +164,7 @@ function readAirtableSettings(env: NodeJS.ProcessEnv): AirtableSettings {
 /** Counts a previous snapshot's manifest holds: lets the progress bars show time left. */
 function expectedCounts(dir: string | undefined): Partial<Record<string, number>> {
 	try {
-		return dir ? JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')).counts ?? {} : {};
+		return dir ? (JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')).counts ?? {}) : {};
 	} catch {
 		return {};
 	}
@@ -214,7 +228,9 @@ export async function main(
 				ready
 			]);
 			data = fetched.data;
-			progress.log(`Read ${SOURCE_TABLES.map((t) => `${data[t].length} ${t}`).join(', ')} in ${fetched.requests} requests.`);
+			progress.log(
+				`Read ${SOURCE_TABLES.map((t) => `${data[t].length} ${t}`).join(', ')} in ${fetched.requests} requests.`
+			);
 			if (options.snapshotOut) {
 				writeSnapshot(options.snapshotOut, data, { baseId: settings.baseId, tables: settings.tables });
 				progress.log(`Snapshot saved to ${options.snapshotOut}.`);
@@ -251,7 +267,9 @@ export async function main(
 		if (error instanceof SourceError || (database && error instanceof database.DatabaseNotReadyError)) {
 			io.err(error.message);
 		} else {
-			io.err(`The backfill failed; nothing was written (the import runs in one transaction).\n${(error as Error).message ?? error}`);
+			io.err(
+				`The backfill failed; nothing was written (the import runs in one transaction).\n${(error as Error).message ?? error}`
+			);
 		}
 		return 1;
 	} finally {

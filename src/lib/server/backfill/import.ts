@@ -114,7 +114,10 @@ async function updateRows(tx: Transaction, table: TargetTable, updates: { id: st
 	const patchable = new Set(updates.flatMap((u) => Object.keys(u.patch)));
 	const sets = Object.entries(COLUMNS[table])
 		.filter(([name]) => patchable.has(name))
-		.map(([name, type]) => `"${name}" = CASE WHEN x.patch ? '${name}' THEN ${patchValue(name, type)} ELSE t."${name}" END`);
+		.map(
+			([name, type]) =>
+				`"${name}" = CASE WHEN x.patch ? '${name}' THEN ${patchValue(name, type)} ELSE t."${name}" END`
+		);
 	if ('updated_at' in COLUMNS[table]) sets.push(`"updated_at" = now()`);
 	for (const chunk of chunks(updates)) {
 		await tx.$executeRawUnsafe(
@@ -151,8 +154,14 @@ async function readJson<T>(tx: Transaction, select: string): Promise<T[]> {
 export async function readExistingState(tx: Transaction): Promise<ExistingState> {
 	type Ledger = { s: string; k: string; r: string; f: Row };
 	const [ledger, users, events, projects, referrals, votes, attendees, collaborators] = [
-		await readJson<Ledger>(tx, `SELECT source AS s, airtable_key AS k, row_key AS r, fields AS f FROM airtable_imports`),
-		await readJson<{ id: string; e: string; a: string | null }>(tx, `SELECT id, email AS e, airtable_id AS a FROM users`),
+		await readJson<Ledger>(
+			tx,
+			`SELECT source AS s, airtable_key AS k, row_key AS r, fields AS f FROM airtable_imports`
+		),
+		await readJson<{ id: string; e: string; a: string | null }>(
+			tx,
+			`SELECT id, email AS e, airtable_id AS a FROM users`
+		),
 		await readJson<{ id: string; s: string; c: string; a: string | null }>(
 			tx,
 			`SELECT id, slug AS s, join_code AS c, airtable_id AS a FROM events`

@@ -14,10 +14,7 @@ export interface ExistingState {
 	ledger: Map<string, LedgerEntry>;
 	users: Map<string, { email: string; airtableId: string | null }>;
 	events: Map<string, { slug: string; joinCode: string; airtableId: string | null }>;
-	projects: Map<
-		string,
-		{ joinCode: string; eventId: string; ownerId: string; airtableId: string | null }
-	>;
+	projects: Map<string, { joinCode: string; eventId: string; ownerId: string; airtableId: string | null }>;
 	referrals: Map<string, { airtableId: string | null }>;
 	votes: Map<string, { voterId: string; projectId: string; airtableId: string | null }>;
 	/** `${eventId}:${userId}` */

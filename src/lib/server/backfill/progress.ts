@@ -34,10 +34,14 @@ function describe(line: Line, bar: boolean): string {
 		const width = 20;
 		const share = line.done ? 1 : line.total ? Math.min(1, line.count / line.total) : 0;
 		const filled = Math.round(share * width);
-		parts.push(line.total || line.done ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]` : `[${'?'.repeat(width)}]`);
+		parts.push(
+			line.total || line.done
+				? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`
+				: `[${'?'.repeat(width)}]`
+		);
 	}
 	parts.push(`${number(line.count)}${line.total ? `/${number(line.total)}` : ''} ${line.unit}`);
-	parts.push(`${number(Math.round(rate))}/s`);
+	if (elapsed > 500) parts.push(`${number(Math.round(rate))}/s`);
 	if (line.done) parts.push(`done in ${seconds(elapsed)}`);
 	else if (line.total && rate > 0) parts.push(`~${seconds(((line.total - line.count) / rate) * 1000)} left`);
 	return parts.join('  ');

@@ -136,7 +136,10 @@ export async function fetchFromAirtable(
 				if (!retryable(failure) || attempt >= RETRIES) {
 					throw new SourceError(explain(failure, settings, table), { cause: error });
 				}
-				const delay = failure.statusCode === 429 ? Math.min(rateLimitDelay * 2 ** attempt, 60_000) : retryDelay * 2 ** attempt;
+				const delay =
+					failure.statusCode === 429
+						? Math.min(rateLimitDelay * 2 ** attempt, 60_000)
+						: retryDelay * 2 ** attempt;
 				await sleep(delay * (0.75 + Math.random() / 4));
 			}
 		}
@@ -218,7 +221,9 @@ export function readSnapshot(dir: string): SourceData {
 		if (!Array.isArray(records)) throw new SourceError(`${file} holds no list of records.`);
 		const bad = records.findIndex((record) => !validRecord(record));
 		if (bad >= 0) {
-			throw new SourceError(`${file}: record ${bad + 1} is not an Airtable record ({id, createdTime, fields}).`);
+			throw new SourceError(
+				`${file}: record ${bad + 1} is not an Airtable record ({id, createdTime, fields}).`
+			);
 		}
 		data[table] = (records as AirtableRecord[]).map((record) => ({
 			id: record.id,

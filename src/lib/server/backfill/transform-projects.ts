@@ -68,14 +68,26 @@ function resolveProjects(ctx: Context): Map<string, ProjectDraft> {
 		}
 		const resolution = resolveRecord(state, 'projects', record.id, state.projects, byAirtableId);
 		if (resolution.kind === 'deleted') {
-			report.skip('projects', record.id, 'deleted_in_postgres', 'imported earlier, deleted in PostgreSQL since');
+			report.skip(
+				'projects',
+				record.id,
+				'deleted_in_postgres',
+				'imported earlier, deleted in PostgreSQL since'
+			);
 			continue;
 		}
 		const id = resolution.kind === 'tracked' ? resolution.id : randomUUID();
 		// A project never changes event (the database refuses): an imported one keeps its own.
 		const currentEvent = resolution.kind === 'tracked' ? state.projects.get(id)?.eventId : undefined;
 		ctx.ids.projects.set(record.id, id);
-		drafts.set(id, { record, id, resolution, ownerId, eventId: currentEvent ?? eventId, eventRec: events[0] });
+		drafts.set(id, {
+			record,
+			id,
+			resolution,
+			ownerId,
+			eventId: currentEvent ?? eventId,
+			eventRec: events[0]
+		});
 	}
 	return drafts;
 }
@@ -97,17 +109,31 @@ function planCollaborators(ctx: Context, drafts: Map<string, ProjectDraft>): Set
 			continue;
 		}
 		const draft = drafts.get(projectId)!;
-		const owner = draft.resolution.kind === 'tracked' ? ctx.state.projects.get(projectId)?.ownerId : undefined;
+		const owner =
+			draft.resolution.kind === 'tracked' ? ctx.state.projects.get(projectId)?.ownerId : undefined;
 		if (userId === (owner ?? draft.ownerId)) {
-			ctx.report.skip('project_collaborators', key, 'owner_is_collaborator', 'the owner is listed as a collaborator too');
+			ctx.report.skip(
+				'project_collaborators',
+				key,
+				'owner_is_collaborator',
+				'the owner is listed as a collaborator too'
+			);
 			continue;
 		}
 		team.add(`${projectId}:${userId}`);
-		planLink(ctx, 'project_collaborators', key, `${projectId}:${userId}`, seen, ctx.state.collaborators, () => ({
-			project_id: projectId,
-			user_id: userId,
-			joined_at: linkTime(ctx, projectRec, userRec)
-		}));
+		planLink(
+			ctx,
+			'project_collaborators',
+			key,
+			`${projectId}:${userId}`,
+			seen,
+			ctx.state.collaborators,
+			() => ({
+				project_id: projectId,
+				user_id: userId,
+				joined_at: linkTime(ctx, projectRec, userRec)
+			})
+		);
 	}
 	return team;
 }
@@ -137,12 +163,22 @@ function planReferrals(ctx: Context) {
 		const users = linkIds(record.fields.user);
 		const userId = users.length > 0 ? (ctx.ids.users.get(users[0]) ?? null) : null;
 		if (users.length > 0 && !userId) {
-			report.fix('referrals', record.id, 'user', `${missingReason(ctx, 'users', users[0]).detail}: kept without author`);
+			report.fix(
+				'referrals',
+				record.id,
+				'user',
+				`${missingReason(ctx, 'users', users[0]).detail}: kept without author`
+			);
 		}
 		const resolution = resolveRecord(state, 'referrals', record.id, state.referrals, byAirtableId);
 		const fields: Row = { content: content.value, user_id: userId, event_id: eventId };
 		if (resolution.kind === 'deleted') {
-			report.skip('referrals', record.id, 'deleted_in_postgres', 'imported earlier, deleted in PostgreSQL since');
+			report.skip(
+				'referrals',
+				record.id,
+				'deleted_in_postgres',
+				'imported earlier, deleted in PostgreSQL since'
+			);
 		} else if (resolution.kind === 'new') {
 			const id = randomUUID();
 			ctx.plan.referrals.inserts.push({
@@ -189,7 +225,12 @@ function planVotes(ctx: Context, drafts: Map<string, ProjectDraft>, team: Set<st
 		const keptRec = kept.get(pair);
 		if (keptRec) {
 			report.count('votes', 'merged');
-			report.merge({ table: 'votes', key: `${voters[0]} → ${projects[0]}`, keptId: keptRec, mergedIds: [record.id] });
+			report.merge({
+				table: 'votes',
+				key: `${voters[0]} → ${projects[0]}`,
+				keptId: keptRec,
+				mergedIds: [record.id]
+			});
 			const previous = state.ledger.get(`votes|${record.id}`);
 			const rowKey = ctx.state.ledger.get(`votes|${keptRec}`)?.rowKey ?? pairs.get(pair);
 			if (rowKey && previous?.rowKey !== rowKey) {
@@ -206,17 +247,32 @@ function planVotes(ctx: Context, drafts: Map<string, ProjectDraft>, team: Set<st
 		perProject.set(projectId, (perProject.get(projectId) ?? 0) + 1);
 		const eventLink = linkIds(record.fields.event)[0];
 		if (eventLink !== draft.eventRec) {
-			report.fix('votes', record.id, 'event', `${eventLink ?? 'none'} differs from the project's event ${draft.eventRec}: took the project's`);
+			report.fix(
+				'votes',
+				record.id,
+				'event',
+				`${eventLink ?? 'none'} differs from the project's event ${draft.eventRec}: took the project's`
+			);
 		}
 		if (voterId === draft.ownerId || team.has(pair.split(':').reverse().join(':'))) {
-			report.fix('votes', record.id, 'voter', 'self-vote (voter is on the project\'s team): kept, it counted in the old results');
+			report.fix(
+				'votes',
+				record.id,
+				'voter',
+				"self-vote (voter is on the project's team): kept, it counted in the old results"
+			);
 		}
 		const fields: Row = { voter_id: voterId, project_id: projectId, event_id: draft.eventId };
 		const existing = pairs.get(pair);
 		if (resolution.kind === 'new' && existing) {
 			// Already voted for in PostgreSQL (or imported from another record): the vote is there.
 			report.count('votes', 'merged');
-			report.merge({ table: 'votes', key: `${voters[0]} → ${projects[0]}`, keptId: `row ${existing}`, mergedIds: [record.id] });
+			report.merge({
+				table: 'votes',
+				key: `${voters[0]} → ${projects[0]}`,
+				keptId: `row ${existing}`,
+				mergedIds: [record.id]
+			});
 			ctx.plan.votes.ledger.push({ source: 'votes', airtable_key: record.id, row_key: existing, fields });
 		} else if (resolution.kind === 'new') {
 			const id = randomUUID();
@@ -232,7 +288,12 @@ function planVotes(ctx: Context, drafts: Map<string, ProjectDraft>, team: Set<st
 		} else {
 			const patch = changedFields(resolution.previous, fields);
 			if (Object.keys(patch).length > 0 && pairs.has(pair) && pairs.get(pair) !== resolution.id) {
-				report.fix('votes', record.id, 'voter', 'changed in Airtable to a vote that already exists: kept as it was');
+				report.fix(
+					'votes',
+					record.id,
+					'voter',
+					'changed in Airtable to a vote that already exists: kept as it was'
+				);
 				settle(ctx, 'votes', record.id, resolution, fields, {});
 			} else {
 				if (Object.keys(patch).length > 0) pairs.set(pair, resolution.id);
@@ -296,14 +357,24 @@ function planProjectRows(ctx: Context, drafts: Map<string, ProjectDraft>, votes:
 		const patch = changedFields(resolution.previous, fields);
 		const linkedEvent = ctx.ids.events.get(draft.eventRec);
 		if (linkedEvent !== draft.eventId) {
-			report.fix('projects', record.id, 'event', 'moved to another event in Airtable: a project keeps its event');
+			report.fix(
+				'projects',
+				record.id,
+				'event',
+				'moved to another event in Airtable: a project keeps its event'
+			);
 		}
 		delete patch.event_id;
 		if ('join_code' in patch && resolution.imported) {
 			const taken = code ? codes.get(code) : undefined;
 			if (!code || (taken && taken !== id)) {
 				delete patch.join_code;
-				report.fix('projects', record.id, 'join_code', `new code ${String(record.fields.join_code)} unusable: kept the old one`);
+				report.fix(
+					'projects',
+					record.id,
+					'join_code',
+					`new code ${String(record.fields.join_code)} unusable: kept the old one`
+				);
 			} else codes.set(code, id);
 		}
 		settle(ctx, 'projects', record.id, resolution, fields, patch);

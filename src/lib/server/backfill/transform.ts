@@ -89,7 +89,8 @@ export function settle(
 	patch: Row
 ) {
 	const previous = resolution.previous;
-	const ledgerChanged = !previous || Object.entries(fields).some(([key, value]) => !same(previous[key], value));
+	const ledgerChanged =
+		!previous || Object.entries(fields).some(([key, value]) => !same(previous[key], value));
 	if (ledgerChanged) {
 		ctx.plan[table].ledger.push({ source: table, airtable_key: recordId, row_key: resolution.id, fields });
 	}
@@ -143,7 +144,12 @@ function planUsers(ctx: Context) {
 		}
 		if (resolution.kind === 'new' && deleted) {
 			for (const record of group) {
-				report.skip('users', record.id, 'deleted_in_postgres', 'imported earlier, deleted in PostgreSQL since');
+				report.skip(
+					'users',
+					record.id,
+					'deleted_in_postgres',
+					'imported earlier, deleted in PostgreSQL since'
+				);
 			}
 			continue;
 		}
@@ -153,7 +159,12 @@ function planUsers(ctx: Context) {
 			const imported = state.users.get(existing)!.airtableId !== null;
 			resolution = { kind: 'tracked', id: existing, previous: null, imported };
 			if (!imported) {
-				report.fix('users', first.id, 'email', 'matches a user created in PostgreSQL: linked to it, left as is');
+				report.fix(
+					'users',
+					first.id,
+					'email',
+					'matches a user created in PostgreSQL: linked to it, left as is'
+				);
 			}
 		}
 
@@ -251,7 +262,12 @@ function planEvents(ctx: Context) {
 		if (owners.length > 1) report.fix('events', record.id, 'owner', `several owners: kept ${owners[0]}`);
 		const resolution = resolveRecord(state, 'events', record.id, state.events, byAirtableId);
 		if (resolution.kind === 'deleted') {
-			report.skip('events', record.id, 'deleted_in_postgres', 'imported earlier, deleted in PostgreSQL since');
+			report.skip(
+				'events',
+				record.id,
+				'deleted_in_postgres',
+				'imported earlier, deleted in PostgreSQL since'
+			);
 			continue;
 		}
 		let name = text(ctx, 'events', record, 'name');
@@ -296,7 +312,12 @@ function planEvents(ctx: Context) {
 				const taken = code ? codes.get(code) : undefined;
 				if (!code || (taken && taken !== resolution.id)) {
 					delete patch.join_code;
-					report.fix('events', record.id, 'join_code', `new code ${String(f.join_code)} unusable: kept the old one`);
+					report.fix(
+						'events',
+						record.id,
+						'join_code',
+						`new code ${String(f.join_code)} unusable: kept the old one`
+					);
 				} else codes.set(code, resolution.id);
 			}
 			settle(ctx, 'events', record.id, resolution, fields, patch);
@@ -311,7 +332,12 @@ function uniqueSlug(ctx: Context, record: AirtableRecord, name: string, taken: M
 	let slug = base;
 	for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
 	if (raw !== slug) {
-		ctx.report.fix('events', record.id, 'slug', raw ? `"${raw}" stored as "${slug}"` : `empty: made "${slug}"`);
+		ctx.report.fix(
+			'events',
+			record.id,
+			'slug',
+			raw ? `"${raw}" stored as "${slug}"` : `empty: made "${slug}"`
+		);
 	}
 	return slug;
 }
@@ -333,7 +359,11 @@ export function claimJoinCode(
 			table,
 			record.id,
 			'join_code',
-			!raw ? `empty: made ${joinCode}` : code ? `${code} is in use: made ${joinCode}` : `"${raw}" is not a valid code: made ${joinCode}`
+			!raw
+				? `empty: made ${joinCode}`
+				: code
+					? `${code} is in use: made ${joinCode}`
+					: `"${raw}" is not a valid code: made ${joinCode}`
 		);
 	}
 	taken.set(joinCode, id);
@@ -363,7 +393,8 @@ export function collectLinks(
 		for (const other of linkIds(record.fields[field])) pairs.set(`${record.id}:${other}`, [record.id, other]);
 	}
 	for (const record of back) {
-		for (const other of linkIds(record.fields[backField])) pairs.set(`${other}:${record.id}`, [other, record.id]);
+		for (const other of linkIds(record.fields[backField]))
+			pairs.set(`${other}:${record.id}`, [other, record.id]);
 	}
 	return [...pairs.values()].sort((a, b) => (a.join(':') < b.join(':') ? -1 : 1));
 }
@@ -378,12 +409,19 @@ function planAttendees(ctx: Context) {
 		if (time && (!joinedAt.has(key) || time < joinedAt.get(key)!)) joinedAt.set(key, time);
 	}
 	const seen = new Map<string, string>();
-	for (const [eventRec, userRec] of collectLinks(ctx.source.events, 'attendees', ctx.source.users, 'attending_events')) {
+	for (const [eventRec, userRec] of collectLinks(
+		ctx.source.events,
+		'attendees',
+		ctx.source.users,
+		'attending_events'
+	)) {
 		const key = `${eventRec}:${userRec}`;
 		const eventId = ctx.ids.events.get(eventRec);
 		const userId = ctx.ids.users.get(userRec);
 		if (!eventId || !userId) {
-			const { reason, detail } = !eventId ? missingReason(ctx, 'events', eventRec) : missingReason(ctx, 'users', userRec);
+			const { reason, detail } = !eventId
+				? missingReason(ctx, 'events', eventRec)
+				: missingReason(ctx, 'users', userRec);
 			report.skip('event_attendees', key, reason, detail);
 			continue;
 		}
@@ -407,7 +445,8 @@ export function planLink(
 ) {
 	const entry = ctx.state.ledger.get(`${table}|${key}`);
 	const write = () => {
-		if (entry?.rowKey !== pair) ctx.plan[table].ledger.push({ source: table, airtable_key: key, row_key: pair, fields: {} });
+		if (entry?.rowKey !== pair)
+			ctx.plan[table].ledger.push({ source: table, airtable_key: key, row_key: pair, fields: {} });
 	};
 	const keptKey = seen.get(pair);
 	if (keptKey) {

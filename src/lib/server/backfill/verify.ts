@@ -61,7 +61,9 @@ export async function verifyBackfill(db: Database, data: SourceData, source: str
 			(await readJson(db, `SELECT event_id || ':' || user_id AS k FROM event_attendees`)).map((r) => r.k)
 		),
 		project_collaborators: new Set(
-			(await readJson(db, `SELECT project_id || ':' || user_id AS k FROM project_collaborators`)).map((r) => r.k)
+			(await readJson(db, `SELECT project_id || ':' || user_id AS k FROM project_collaborators`)).map(
+				(r) => r.k
+			)
 		)
 	};
 	const rowOf = (table: string, recordId: string | undefined): string | undefined => {
@@ -85,7 +87,8 @@ export async function verifyBackfill(db: Database, data: SourceData, source: str
 	};
 
 	for (const table of ['users', 'events', 'projects', 'referrals'] as const) {
-		for (const record of data[table]) check(table, record.id, !!rowOf(table, record.id), 'no row in PostgreSQL');
+		for (const record of data[table])
+			check(table, record.id, !!rowOf(table, record.id), 'no row in PostgreSQL');
 	}
 	for (const record of data.votes) {
 		const id = rowOf('votes', record.id);
@@ -103,7 +106,12 @@ export async function verifyBackfill(db: Database, data: SourceData, source: str
 		for (const [parentRec, userRec] of list) {
 			const a = rowOf(parent, parentRec);
 			const b = rowOf('users', userRec);
-			check(table, `${parentRec}:${userRec}`, !!a && !!b && pairs[table].has(`${a}:${b}`), 'link not in PostgreSQL');
+			check(
+				table,
+				`${parentRec}:${userRec}`,
+				!!a && !!b && pairs[table].has(`${a}:${b}`),
+				'link not in PostgreSQL'
+			);
 		}
 	};
 	links('event_attendees', 'events', collectLinks(data.events, 'attendees', data.users, 'attending_events'));
