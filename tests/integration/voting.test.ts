@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventPhase } from '../../src/lib/server/generated/prisma/client';
 import { RuleViolation } from '../../src/lib/server/rules';
-import { castBallot, getBallot, voteLimitFor } from '../../src/lib/server/voting';
+import { castBallot, castBallotAt, getBallot, voteLimitFor } from '../../src/lib/server/voting';
 import { db } from '../helpers/db';
 import { addAttendee, addCollaborator, createEvent, createProject, createUser } from '../helpers/factories';
 
@@ -248,6 +248,23 @@ describe('castBallot', () => {
 		);
 		expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
 		expect(await picksOf(voter.id, event.id)).toEqual([...ballot].sort());
+	});
+});
+
+describe("castBallotAt (the form, by the event's slug)", () => {
+	it('records the same ballot as castBallot', async () => {
+		const { event, voter, ids } = await scene(4);
+		await castBallotAt(voter.id, event.slug, [ids[0], ids[1]]);
+		expect(await picksOf(voter.id, event.id)).toEqual([ids[0], ids[1]].sort());
+	});
+
+	it('does not tell a stranger that a draft event exists, nor an unknown slug', async () => {
+		const { event, ids } = await scene(4, 'draft');
+		const stranger = await createUser();
+		expect((await refusal(castBallotAt(stranger.id, event.slug, [ids[0]]))).status).toBe(404);
+		expect((await refusal(castBallotAt(stranger.id, 'no-such-event', [ids[0]]))).status).toBe(404);
+		const open = await scene(4);
+		expect((await refusal(castBallotAt(stranger.id, open.event.slug, [open.ids[0]]))).status).toBe(403);
 	});
 });
 

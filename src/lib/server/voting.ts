@@ -85,22 +85,33 @@ function refusalOf(error: unknown): RuleViolation | undefined {
 	return constraint ? new RuleViolation(TRIGGER_REFUSALS[constraint], 409) : undefined;
 }
 
+const NOT_IN_EVENT = 'One of your picks is not a project of this event. Reload the ballot and pick again.';
+
 /**
  * Records an attendee's ballot: the picks replace any earlier ones in one transaction, all or nothing.
  * Refused with a RuleViolation (nothing recorded) unless the event is in `voting`, the voter attends it,
  * and the picks are distinct projects of the event, none their own or their team's, within the limit.
  * Casting the same ballot again changes nothing.
  */
-export async function castBallot(voterId: string, eventId: string, projectIds: string[]) {
-	if (projectIds.length === 0)
+export function castBallot(voterId: string, eventId: string, projectIds: string[]) {
+	if (!isUuid(eventId)) return Promise.reject(new RuleViolation('Event not found.', 404));
+	return recordBallot(voterId, { id: eventId }, projectIds);
+}
+
+/** castBallot for the event at `slug`, as the ballot form sends it: one query less on the hot path. */
+export function castBallotAt(voterId: string, slug: string, projectIds: string[]) {
+	return recordBallot(voterId, { slug }, projectIds);
+}
+
+async function recordBallot(voterId: string, event: { id: string } | { slug: string }, projectIds: string[]) {
+	if (projectIds.length === 0) {
 		throw new RuleViolation('Pick at least one project before you send your ballot.');
+	}
 	if (new Set(projectIds).size !== projectIds.length) {
 		throw new RuleViolation('You picked the same project more than once: pick each project at most once.');
 	}
-	const notInEvent = new RuleViolation(
-		'One of your picks is not a project of this event. Reload the ballot and pick again.'
-	);
-	if (!projectIds.every(isUuid) || !isUuid(eventId) || !isUuid(voterId)) throw notInEvent;
+	if (!projectIds.every(isUuid) || !isUuid(voterId)) throw new RuleViolation(NOT_IN_EVENT);
+	const eventIs = 'id' in event ? Prisma.sql`e.id = ${event.id}::uuid` : Prisma.sql`e.slug = ${event.slug}`;
 
 	try {
 		return await db.$transaction(
@@ -109,9 +120,9 @@ export async function castBallot(voterId: string, eventId: string, projectIds: s
 				// the other (the last one wins, none adds to another), hold the event's phase until commit
 				// (closing voting waits for ballots under way), and check the picks against the projects.
 				const rows = await tx.$queryRaw<
-					{ phase: EventPhase; project_count: number; found: number; own: number }[]
+					{ event_id: string; phase: EventPhase; project_count: number; found: number; own: number }[]
 				>`
-					SELECT e.phase,
+					SELECT e.id AS event_id, e.phase,
 						(SELECT count(*)::int FROM projects WHERE event_id = e.id) AS project_count,
 						(SELECT count(*)::int FROM projects p
 							WHERE p.event_id = e.id AND p.id = ANY(${projectIds}::uuid[])) AS found,
@@ -120,16 +131,19 @@ export async function castBallot(voterId: string, eventId: string, projectIds: s
 							AND (p.owner_id = a.user_id OR EXISTS (
 								SELECT 1 FROM project_collaborators c WHERE c.project_id = p.id AND c.user_id = a.user_id
 							))) AS own
-					FROM event_attendees a JOIN events e ON e.id = a.event_id
-					WHERE a.event_id = ${eventId}::uuid AND a.user_id = ${voterId}::uuid
+					FROM events e JOIN event_attendees a ON a.event_id = e.id AND a.user_id = ${voterId}::uuid
+					WHERE ${eventIs}
 					FOR UPDATE OF a FOR SHARE OF e`;
 				const state = rows[0];
 				if (!state) {
-					const exists = await tx.event.count({ where: { id: eventId } });
-					throw exists ? new RuleViolation(NOT_ATTENDING, 403) : new RuleViolation('Event not found.', 404);
+					const found = await tx.$queryRaw<{ phase: EventPhase; owner_id: string }[]>`
+						SELECT e.phase, e.owner_id FROM events e WHERE ${eventIs}`;
+					const visible = found[0] && (found[0].phase !== 'draft' || found[0].owner_id === voterId);
+					throw visible ? new RuleViolation(NOT_ATTENDING, 403) : new RuleViolation('Event not found.', 404);
 				}
+				const eventId = state.event_id;
 				refuseUnlessVoting(state.phase);
-				if (state.found !== projectIds.length) throw notInEvent;
+				if (state.found !== projectIds.length) throw new RuleViolation(NOT_IN_EVENT);
 				if (state.own > 0) throw new RuleViolation("You cannot vote for your own project or your team's.");
 				const limit = voteLimitFor(state.project_count);
 				if (projectIds.length > limit) {

@@ -4,7 +4,7 @@ import { requireUser } from '$lib/server/auth/guards';
 import { findEventBySlug } from '$lib/server/event-access';
 import { parseForm } from '$lib/server/forms';
 import { attempt, RuleViolation } from '$lib/server/rules';
-import { castBallot, getBallot } from '$lib/server/voting';
+import { castBallotAt, getBallot } from '$lib/server/voting';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -24,12 +24,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await parseForm(event.request, ballotSchema);
 		if (form.failure) return form.failure;
-		const cast = await attempt(
-			findEventBySlug(event.params.slug, user.id).then((found) =>
-				castBallot(user.id, found.id, form.data.project)
-			),
-			form.values
-		);
+		const cast = await attempt(castBallotAt(user.id, event.params.slug, form.data.project), form.values);
 		if (cast.failure) return cast.failure;
 		return { saved: true, picks: cast.value.picks };
 	}
