@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
+import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import {
 	SESSION_COOKIE,
 	deleteSessionCookie,
@@ -18,6 +18,12 @@ export const init: ServerInit = async () => {
 		process.exit(1);
 	}
 	console.log(`Podium is using ${describeDatabase()}`);
+	// adapter-node emits this once it has stopped taking requests (SIGTERM/SIGINT). Close the database
+	// cleanly (the embedded one writes its files) and exit rather than wait for idle timers.
+	process.once('sveltekit:shutdown', async () => {
+		await closeDatabase().catch((error) => console.error('Closing the database failed:', error));
+		process.exit(0);
+	});
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
