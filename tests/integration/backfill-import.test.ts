@@ -364,6 +364,7 @@ describe('the Airtable backfill', () => {
 		const data = load();
 		data.projects.find((p) => p.id === 'recP01')!.fields.name = 'Robot v2';
 		data.events.find((e) => e.id === 'recE01')!.fields.description = 'Now with a description.';
+		data.users.find((u) => u.id === 'recU03')!.fields.phone = '+1 555 0199';
 		data.votes.push({
 			id: 'recV12',
 			createdTime: '2024-03-05T10:00:00.000Z',
@@ -372,6 +373,13 @@ describe('the Airtable backfill', () => {
 		const report = await run(data);
 		expect(report.tables.projects).toMatchObject({ updated: 1, created: 0 });
 		expect(report.tables.events).toMatchObject({ updated: 1, created: 0 });
+		expect(report.tables.users).toMatchObject({ updated: 1, created: 0 });
+		expect((await db.user.findUniqueOrThrow({ where: { airtableId: 'recU03' } })).phone).toBe('+1 555 0199');
+		// What a re-run compares users against holds digests only, not a second copy of private data.
+		const ledger = await db.$queryRawUnsafe<{ text: string }[]>(
+			`SELECT fields::text AS text FROM airtable_imports`
+		);
+		expect(ledger.some((row) => row.text.includes('0199') || row.text.includes('@example.com'))).toBe(false);
 		expect(report.tables.votes).toMatchObject({ created: 1, updated: 0 });
 		expect(report.skips).toContainEqual(
 			expect.objectContaining({ recordId: 'recV01', reason: 'deleted_in_postgres' })

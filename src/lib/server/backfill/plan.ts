@@ -1,6 +1,7 @@
 // What the database holds before the import (read once, in the import's transaction), and the shape
 // of the write plan the transform produces from it and the source.
 
+import { createHash } from 'node:crypto';
 import type { TargetTable } from './tables.ts';
 
 /** What an earlier run imported for one source record or link (table airtable_imports). */
@@ -115,6 +116,19 @@ export function changedFields(previous: Row | null, next: Row): Row {
 		if (!previous || !same(previous[key], value)) patch[key] = value;
 	}
 	return patch;
+}
+
+/**
+ * Users' values as the ledger keeps them: a digest per field, enough to tell whether Airtable changed
+ * it, so that no second copy of anyone's email, address or date of birth is kept.
+ */
+export function fingerprint(fields: Row): Row {
+	return Object.fromEntries(
+		Object.entries(fields).map(([key, value]) => [
+			key,
+			createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 22)
+		])
+	);
 }
 
 export function emptyPlan(): WritePlan {

@@ -21,6 +21,7 @@ import {
 	byCreation,
 	changedFields,
 	emptyPlan,
+	fingerprint,
 	indexByAirtableId,
 	resolveRecord,
 	same,
@@ -169,6 +170,7 @@ function planUsers(ctx: Context) {
 		}
 
 		const fields = mergeUserFields(ctx, group, email);
+		const stored = fingerprint(fields);
 		const id = resolution.kind === 'tracked' ? resolution.id : randomUUID();
 		for (const record of group) ctx.ids.users.set(record.id, id);
 		if (others.length > 0) {
@@ -187,16 +189,18 @@ function planUsers(ctx: Context) {
 				updated_at: ctx.now
 			});
 			report.count('users', 'created');
-			ctx.plan.users.ledger.push({ source: 'users', airtable_key: first.id, row_key: id, fields });
+			ctx.plan.users.ledger.push({ source: 'users', airtable_key: first.id, row_key: id, fields: stored });
 		} else if (resolution.kind === 'tracked') {
-			const patch = changedFields(resolution.previous, fields);
+			const patch = Object.fromEntries(
+				Object.keys(changedFields(resolution.previous, stored)).map((key) => [key, fields[key]])
+			);
 			// An empty first name would break a completed profile; an email in use belongs to someone else.
 			if ('first_name' in patch && !patch.first_name) delete patch.first_name;
 			if ('email' in patch && byEmail.has(email) && byEmail.get(email) !== id) {
 				delete patch.email;
 				report.fix('users', first.id, 'email', `${email} belongs to another user: kept the old email`);
 			}
-			settle(ctx, 'users', first.id, resolution, fields, patch);
+			settle(ctx, 'users', first.id, resolution, stored, patch);
 		}
 		for (const record of others) {
 			report.count('users', 'merged');
