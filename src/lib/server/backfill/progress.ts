@@ -15,6 +15,8 @@ interface Line {
 	count: number;
 	total?: number;
 	started: number;
+	/** When it finished: its figures stop there. */
+	finished?: number;
 	done: boolean;
 	unit: string;
 }
@@ -27,9 +29,9 @@ function seconds(ms: number): string {
 }
 
 function describe(line: Line, bar: boolean): string {
-	const elapsed = Date.now() - line.started;
+	const elapsed = (line.finished ?? Date.now()) - line.started;
 	const rate = elapsed > 0 ? (line.count * 1000) / elapsed : 0;
-	const parts = [line.label.padEnd(10)];
+	const parts = [line.label.padEnd(28)];
 	if (bar) {
 		const width = 20;
 		const share = line.done ? 1 : line.total ? Math.min(1, line.count / line.total) : 0;
@@ -66,6 +68,7 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
 	const update = (key: string, label: string, unit: string, count: number, done: boolean, total?: number) => {
 		const line = lines.get(key) ?? { label, count: 0, started: Date.now(), done: false, unit };
 		Object.assign(line, { count, done, total: total ?? line.total });
+		if (done) line.finished ??= Date.now();
 		lines.set(key, line);
 		if (mode === 'bars') draw(done);
 		if (mode === 'lines' && (done || Date.now() - (lastLog.get(key) ?? 0) > 2000)) {
@@ -76,10 +79,10 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
 
 	return {
 		fetched(table, records, done, expected) {
-			update(`fetch:${table}`, table, 'records read', records, done, expected);
+			update(`fetch:${table}`, `read ${table}`, 'records', records, done, expected);
 		},
 		written(table, rows, tablesDone, tablesTotal) {
-			update(`write:${table}`, table, 'rows written', rows, true);
+			update(`write:${table}`, `write ${table}`, 'rows', rows, true);
 			if (mode === 'lines') stream.write(`import: ${tablesDone}/${tablesTotal} tables written\n`);
 		},
 		log(message) {
