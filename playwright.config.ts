@@ -7,8 +7,7 @@ const origin = `http://127.0.0.1:${port}`;
 // Debian's Chromium here; elsewhere set PLAYWRIGHT_CHROMIUM_PATH, or leave it unset to use the browser
 // that `npx playwright install chromium` downloads.
 const executablePath =
-	process.env.PLAYWRIGHT_CHROMIUM_PATH ||
-	(existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+	process.env.PLAYWRIGHT_CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig({
 	testDir: 'tests/e2e',

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:voting`: the end-of-event rush, measured. Starts the built app (`node build`) on a
+// `npm run bench:voting`: the end-of-event rush, measured. Starts the built app (`npm start`) on a
 // fresh PostgreSQL database, signs in 1,000 attendees of an event with 60 projects, has every one of
 // them send a ballot over HTTP the way a browser does (100 in flight at a time), checks that the
 // database holds exactly the accepted votes, then closes voting and measures the public leaderboard
@@ -13,10 +13,13 @@
 //   BENCH_PROJECTS       projects in the event; default 60
 //   BENCH_CONCURRENCY    requests in flight at a time; default 100
 //   BENCH_LEADERBOARD_REQUESTS  leaderboard page views; default 5000
+//   BENCH_WARMUP_VOTERS  attendees of a separate warm-up event whose ballots go first, uncounted; default 300
+//   WEB_CONCURRENCY      app processes (scripts/serve.mjs); default 1, the best on a 2-core machine
 //   DATABASE_POOL_SIZE   passed on to the app (its connection pool); the app's default when unset
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -30,8 +33,26 @@ const voters = Number(env.BENCH_VOTERS) || 1000;
 const projectCount = Number(env.BENCH_PROJECTS) || 60;
 const concurrency = Number(env.BENCH_CONCURRENCY) || 100;
 const leaderboardRequests = Number(env.BENCH_LEADERBOARD_REQUESTS) || 5000;
+const warmupVoters = Number(env.BENCH_WARMUP_VOTERS) || 300;
 const origin = `http://127.0.0.1:${port}`;
 const slug = 'bench-rush';
+// A light HTTP client with kept-alive connections, like a browser's: the load generator shares the
+// machine's two cores with the app and PostgreSQL, so it should spend as little of them as it can.
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+
+/** One HTTP request to the app; resolves to its status and body. */
+function request(pathname, { method = 'GET', headers = {}, body } = {}) {
+	return new Promise((resolve, reject) => {
+		const req = http.request(`${origin}${pathname}`, { method, headers, agent }, (res) => {
+			const chunks = [];
+			res.on('data', (chunk) => chunks.push(chunk));
+			res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+			res.on('error', reject);
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
+}
 
 function log(message) {
 	console.log(`[bench] ${message}`);
@@ -67,14 +88,14 @@ async function prepareDatabase() {
 		throw new Error(`prisma migrate deploy failed:\n${migrate.stdout}${migrate.stderr}`);
 }
 
-/** The event, its attendees with signed-in sessions, and the projects (each owned by an attendee). */
-async function seed() {
+/** An event, its attendees with signed-in sessions, and the projects (each owned by an attendee). */
+async function seed({ slug, voters, projectCount, prefix }) {
 	return withClient(databaseUrl, async (client) => {
 		const ownerId = randomUUID();
 		const eventId = randomUUID();
 		const people = Array.from({ length: voters }, (_, i) => ({
 			id: randomUUID(),
-			email: `voter-${i}@bench.test`,
+			email: `${prefix}-${i}@bench.test`,
 			token: generateToken()
 		}));
 		await client.query('BEGIN');
@@ -83,15 +104,15 @@ async function seed() {
 			 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
 			[
 				[ownerId, ...people.map((p) => p.id)],
-				['owner@bench.test', ...people.map((p) => p.email)],
+				[`${prefix}-owner@bench.test`, ...people.map((p) => p.email)],
 				['Owner', ...people.map((_, i) => `Voter${i}`)],
 				['Owner', ...people.map((_, i) => `Voter ${i}`)],
 				Array(voters + 1).fill(new Date())
 			]
 		);
 		await client.query(
-			`INSERT INTO events (id, name, slug, join_code, owner_id, phase) VALUES ($1, 'Bench Rush', $2, 'BENCH1', $3, 'submission')`,
-			[eventId, slug, ownerId]
+			`INSERT INTO events (id, name, slug, join_code, owner_id, phase) VALUES ($1, $2, $2, upper($4), $3, 'submission')`,
+			[eventId, slug, ownerId, prefix]
 		);
 		await client.query(`INSERT INTO event_attendees (event_id, user_id) SELECT $1, unnest($2::uuid[])`, [
 			eventId,
@@ -101,7 +122,7 @@ async function seed() {
 			id: randomUUID(),
 			ownerId: people[i % voters].id,
 			name: `Project ${String(i + 1).padStart(2, '0')}`,
-			joinCode: `BP${String(i).padStart(4, '0')}`
+			joinCode: `${prefix}${String(i).padStart(4, '0')}`.toUpperCase()
 		}));
 		await client.query(
 			`INSERT INTO projects (id, name, description, repo_url, demo_url, image_url, join_code, owner_id, event_id)
@@ -137,9 +158,16 @@ async function startServer() {
 		const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 		if (built.status !== 0) throw new Error('npm run build failed');
 	}
-	const server = spawn(process.execPath, ['build'], {
+	const server = spawn(process.execPath, ['scripts/serve.mjs'], {
 		cwd: root,
-		env: { ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin },
+		env: {
+			...env,
+			DATABASE_URL: databaseUrl,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: origin,
+			WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1'
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -217,12 +245,13 @@ function chooseBallots(people, projects) {
 }
 
 /** What SvelteKit's `use:enhance` sends for the ballot form, and how it reads the answer. */
-async function sendBallot({ person, picks }) {
-	const body = new URLSearchParams(picks.map((id) => ['project', id]));
-	const response = await fetch(`${origin}/events/${slug}/vote`, {
+async function sendBallot({ person, picks }, eventSlug = slug) {
+	const body = new URLSearchParams(picks.map((id) => ['project', id])).toString();
+	const response = await request(`/events/${eventSlug}/vote`, {
 		method: 'POST',
 		headers: {
 			'content-type': 'application/x-www-form-urlencoded',
+			'content-length': Buffer.byteLength(body),
 			accept: 'application/json',
 			origin,
 			'x-sveltekit-action': 'true',
@@ -230,7 +259,7 @@ async function sendBallot({ person, picks }) {
 		},
 		body
 	});
-	const text = await response.text();
+	const { text } = response;
 	let result;
 	try {
 		result = JSON.parse(text);
@@ -242,8 +271,8 @@ async function sendBallot({ person, picks }) {
 }
 
 async function viewLeaderboard() {
-	const response = await fetch(`${origin}/events/${slug}/leaderboard`);
-	const html = await response.text();
+	const response = await request(`/events/${slug}/leaderboard`);
+	const html = response.text;
 	if (response.status !== 200 || !html.includes('Project ')) {
 		return { ok: false, detail: `HTTP ${response.status}: ${html.slice(0, 200)}` };
 	}
@@ -253,22 +282,19 @@ async function viewLeaderboard() {
 async function main() {
 	log(`database ${databaseUrl.replace(/\/\/[^@]*@/, '//')} (dropped and created again)`);
 	await prepareDatabase();
-	const { eventId, people, projects } = await seed();
+	const { eventId, people, projects } = await seed({ slug, voters, projectCount, prefix: 'voter' });
+	// A second event only for warming up: a server that has run all day has its code compiled and its
+	// database connections open and planned. Its ballots are not counted or checked below.
+	const warmup = await seed({ slug: 'bench-warmup', voters: warmupVoters, projectCount: 20, prefix: 'warm' });
 	log(`seeded ${people.length} signed-in attendees and ${projects.length} projects`);
 	const { server, output } = await startServer();
 	let failed = false;
 	try {
-		// Warm-up: the first requests pay for code loading and connection setup.
-		await runPool(
-			people.slice(0, 50).map((person) => async () => {
-				const response = await fetch(`${origin}/events/${slug}/vote`, {
-					headers: { cookie: `podium_session=${person.token}` }
-				});
-				await response.text();
-				return { ok: response.ok };
-			}),
-			10
+		const warm = await runPool(
+			chooseBallots(warmup.people, warmup.projects).map((ballot) => () => sendBallot(ballot, 'bench-warmup')),
+			concurrency
 		);
+		log(`warm-up: ${warm.results.filter((r) => r.ok).length} ballots in another event, not counted`);
 
 		const ballots = chooseBallots(people, projects);
 		const run = await runPool(

@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { publicResponseCache } from '$lib/server/response-cache';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import {
 	SESSION_COOKIE,
@@ -52,7 +53,7 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, session);
+export const handle = sequence(securityHeaders, publicResponseCache, session);
 
 /** Unexpected errors are logged in full and shown to the person as a generic message. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

@@ -23,7 +23,10 @@ async function refusal(work: Promise<unknown>) {
 describe('creating an event', () => {
 	it('makes the creator its owner, gives it a slug from its name and a join code, and opens submissions', async () => {
 		const owner = await make.createUser();
-		const created = await createEvent(owner.id, { name: 'Scrapyard Zürich 2025!', description: 'Build junk.' });
+		const created = await createEvent(owner.id, {
+			name: 'Scrapyard Zürich 2025!',
+			description: 'Build junk.'
+		});
 		const event = await db.event.findUniqueOrThrow({ where: { id: created.id } });
 		expect(event).toMatchObject({
 			name: 'Scrapyard Zürich 2025!',
@@ -59,7 +62,9 @@ describe('creating an event', () => {
 		expect((await getEventForViewer(slug, owner.id)).phase).toBe('draft');
 		expect((await refusal(getEventForViewer(slug, stranger.id))).status).toBe(404);
 		expect((await refusal(getEventForViewer(slug, undefined))).status).toBe(404);
-		expect((await refusal(joinEventByCode(stranger.id, joinCode))).message).toMatch(/No event has that join code/);
+		expect((await refusal(joinEventByCode(stranger.id, joinCode))).message).toMatch(
+			/No event has that join code/
+		);
 		expect(await db.eventAttendee.count()).toBe(0);
 	});
 
@@ -129,7 +134,7 @@ describe('my events', () => {
 		expect(owned.map((e) => e.slug)).toEqual([mine.slug]);
 	});
 
-	it("does not show the join code to attendees, only to the owner", async () => {
+	it('does not show the join code to attendees, only to the owner', async () => {
 		const event = await make.createEvent();
 		const attendee = await make.createUser();
 		await make.addAttendee(event.id, attendee.id);

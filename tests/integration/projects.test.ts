@@ -54,7 +54,9 @@ describe('the project form', () => {
 		for (const bad of ['javascript:alert(1)', 'data:text/html,hi', 'ftp://x.example', 'not a link']) {
 			const result = parse({ repoUrl: bad });
 			expect(result.success).toBe(false);
-			expect(result.error?.issues[0].message).toBe('The repository link must be an http:// or https:// link.');
+			expect(result.error?.issues[0].message).toBe(
+				'The repository link must be an http:// or https:// link.'
+			);
 		}
 	});
 
@@ -128,7 +130,10 @@ describe('teams', () => {
 	it('freezes once voting opens', async () => {
 		const { project, teammate, owner } = await scene('voting');
 		await refused(joinProjectByCode(teammate.id, project.joinCode), /Submissions are closed/);
-		await refused(updateProject(owner.id, project.id, { ...details, name: 'Late' }), /Submissions are closed/);
+		await refused(
+			updateProject(owner.id, project.id, { ...details, name: 'Late' }),
+			/Submissions are closed/
+		);
 		await refused(deleteProject(owner.id, project.id), /Submissions are closed/);
 		expect((await db.project.findUniqueOrThrow({ where: { id: project.id } })).name).toBe('Trash Robot');
 	});

@@ -30,7 +30,8 @@ export async function attempt<T, V extends Record<string, unknown>>(
 	try {
 		return { value: await work };
 	} catch (error) {
-		if (error instanceof RuleViolation) return { failure: fail(error.status, { message: error.message, values }) };
+		if (error instanceof RuleViolation)
+			return { failure: fail(error.status, { message: error.message, values }) };
 		throw error;
 	}
 }

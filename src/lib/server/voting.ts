@@ -2,7 +2,6 @@ import type { EventPhase } from './generated/prisma/client.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
-import { LIVE_CHANNEL } from './live-channel.ts';
 import { shuffleFor } from './projects.ts';
 import { RuleViolation } from './rules.ts';
 
@@ -15,11 +14,13 @@ export function voteLimitFor(projectCount: number): number {
 
 const NOT_ATTENDING = 'Only attendees of this event can vote: join the event first.';
 
-function refuseUnlessVoting(phase: EventPhase): void {
-	if (phase === 'voting') return;
-	if (phase === 'closed')
-		throw new RuleViolation('Voting has closed for this event: ballots can no longer change.', 409);
-	throw new RuleViolation(
+/** Why a ballot cannot be taken in `phase`, or nothing in `voting`. */
+function phaseRefusal(phase: EventPhase): RuleViolation | undefined {
+	if (phase === 'voting') return undefined;
+	if (phase === 'closed') {
+		return new RuleViolation('Voting has closed for this event: ballots can no longer change.', 409);
+	}
+	return new RuleViolation(
 		'Voting has not opened yet for this event: come back when the organisers open it.',
 		409
 	);
@@ -59,7 +60,8 @@ export async function getBallot(voterId: string, eventId: string) {
 	]);
 	if (!event) throw new RuleViolation('Event not found.', 404);
 	if (!attendance) throw new RuleViolation(NOT_ATTENDING, 403);
-	refuseUnlessVoting(event.phase);
+	const closed = phaseRefusal(event.phase);
+	if (closed) throw closed;
 	return {
 		limit: voteLimitFor(projectCount),
 		picks: votes.map((v) => v.projectId),
@@ -70,8 +72,8 @@ export async function getBallot(voterId: string, eventId: string) {
 	};
 }
 
-// What the database trigger votes_enforce_ballot_rules says when a vote slips past the checks below
-// (another ballot of the same voter committed in between): the same refusals, in the voter's words.
+// What the database trigger votes_enforce_ballot_rules says if a vote ever slips past cast_ballot's
+// checks: the same refusals, in the voter's words.
 const TRIGGER_REFUSALS: Record<string, string> = {
 	votes_voter_attends: NOT_ATTENDING,
 	votes_not_own_project: "You cannot vote for your own project or your team's.",
@@ -87,11 +89,37 @@ function refusalOf(error: unknown): RuleViolation | undefined {
 
 const NOT_IN_EVENT = 'One of your picks is not a project of this event. Reload the ballot and pick again.';
 
+/** The refusal for each outcome of the database function cast_ballot, in the voter's words. */
+function refusalFor(outcome: string, limit: number, picked: number): RuleViolation | undefined {
+	switch (outcome) {
+		case 'recorded':
+			return undefined;
+		case 'event_not_found':
+			return new RuleViolation('Event not found.', 404);
+		case 'not_attending':
+			return new RuleViolation(NOT_ATTENDING, 403);
+		case 'phase_draft':
+		case 'phase_submission':
+		case 'phase_closed':
+			return phaseRefusal(outcome.slice('phase_'.length) as EventPhase);
+		case 'not_in_event':
+			return new RuleViolation(NOT_IN_EVENT);
+		case 'own_project':
+			return new RuleViolation("You cannot vote for your own project or your team's.");
+		case 'too_many':
+			return new RuleViolation(
+				`You can pick at most ${limit} ${limit === 1 ? 'project' : 'projects'} in this event; you picked ${picked}.`
+			);
+		default:
+			throw new Error(`cast_ballot answered an unknown outcome: ${outcome}`);
+	}
+}
+
 /**
- * Records an attendee's ballot: the picks replace any earlier ones in one transaction, all or nothing.
- * Refused with a RuleViolation (nothing recorded) unless the event is in `voting`, the voter attends it,
- * and the picks are distinct projects of the event, none their own or their team's, within the limit.
- * Casting the same ballot again changes nothing.
+ * Records an attendee's ballot: the picks replace any earlier ones, all or nothing. Refused with a
+ * RuleViolation (nothing recorded) unless the event is in `voting`, the voter attends it, and the picks
+ * are distinct projects of the event, none their own or their team's, within the limit. Casting the same
+ * ballot again changes nothing.
  */
 export function castBallot(voterId: string, eventId: string, projectIds: string[]) {
 	if (!isUuid(eventId)) return Promise.reject(new RuleViolation('Event not found.', 404));
@@ -111,71 +139,20 @@ async function recordBallot(voterId: string, event: { id: string } | { slug: str
 		throw new RuleViolation('You picked the same project more than once: pick each project at most once.');
 	}
 	if (!projectIds.every(isUuid) || !isUuid(voterId)) throw new RuleViolation(NOT_IN_EVENT);
-	const eventIs = 'id' in event ? Prisma.sql`e.id = ${event.id}::uuid` : Prisma.sql`e.slug = ${event.slug}`;
+	const eventId = 'id' in event ? event.id : null;
+	const slug = 'slug' in event ? event.slug : null;
 
+	// The checks and the writes happen in the database function cast_ballot (its migration explains why
+	// and how concurrent ballots of one voter are serialised): one round trip per ballot.
+	let rows: { outcome: string; vote_limit: number }[];
 	try {
-		return await db.$transaction(
-			async (tx) => {
-				// One statement: lock the voter's attendance row, so that this voter's ballots run one after
-				// the other (the last one wins, none adds to another), hold the event's phase until commit
-				// (closing voting waits for ballots under way), and check the picks against the projects.
-				const rows = await tx.$queryRaw<
-					{ event_id: string; phase: EventPhase; project_count: number; found: number; own: number }[]
-				>`
-					SELECT e.id AS event_id, e.phase,
-						(SELECT count(*)::int FROM projects WHERE event_id = e.id) AS project_count,
-						(SELECT count(*)::int FROM projects p
-							WHERE p.event_id = e.id AND p.id = ANY(${projectIds}::uuid[])) AS found,
-						(SELECT count(*)::int FROM projects p
-							WHERE p.event_id = e.id AND p.id = ANY(${projectIds}::uuid[])
-							AND (p.owner_id = a.user_id OR EXISTS (
-								SELECT 1 FROM project_collaborators c WHERE c.project_id = p.id AND c.user_id = a.user_id
-							))) AS own
-					FROM events e JOIN event_attendees a ON a.event_id = e.id AND a.user_id = ${voterId}::uuid
-					WHERE ${eventIs}
-					FOR UPDATE OF a FOR SHARE OF e`;
-				const state = rows[0];
-				if (!state) {
-					const found = await tx.$queryRaw<{ phase: EventPhase; owner_id: string }[]>`
-						SELECT e.phase, e.owner_id FROM events e WHERE ${eventIs}`;
-					const visible = found[0] && (found[0].phase !== 'draft' || found[0].owner_id === voterId);
-					throw visible ? new RuleViolation(NOT_ATTENDING, 403) : new RuleViolation('Event not found.', 404);
-				}
-				const eventId = state.event_id;
-				refuseUnlessVoting(state.phase);
-				if (state.found !== projectIds.length) throw new RuleViolation(NOT_IN_EVENT);
-				if (state.own > 0) throw new RuleViolation("You cannot vote for your own project or your team's.");
-				const limit = voteLimitFor(state.project_count);
-				if (projectIds.length > limit) {
-					throw new RuleViolation(
-						`You can pick at most ${limit} ${limit === 1 ? 'project' : 'projects'} in this event; you picked ${projectIds.length}.`
-					);
-				}
-
-				// One statement: picks kept from the last ballot stay as they are (with their time), the others
-				// go, the new ones come, and the live views hear of it on commit. The database's AFTER trigger
-				// checks the limit once the whole statement is done, deletions included.
-				await tx.$queryRaw`
-					WITH removed AS (
-						DELETE FROM votes
-						WHERE event_id = ${eventId}::uuid AND voter_id = ${voterId}::uuid
-							AND NOT (project_id = ANY(${projectIds}::uuid[]))
-						RETURNING 1
-					), added AS (
-						INSERT INTO votes (voter_id, project_id, event_id)
-						SELECT ${voterId}::uuid, picked, ${eventId}::uuid FROM unnest(${projectIds}::uuid[]) AS picked
-						ON CONFLICT (voter_id, project_id) DO NOTHING
-						RETURNING 1
-					)
-					SELECT (SELECT count(*)::int FROM removed) AS removed,
-						(SELECT count(*)::int FROM added) AS added,
-						(SELECT count(*)::int FROM (SELECT pg_notify(${LIVE_CHANNEL}, ${eventId})) AS n) AS notified`;
-				return { picks: projectIds, limit };
-			},
-			// Under a rush, waiting for a pooled connection is normal; the transaction itself is short.
-			{ maxWait: 10_000, timeout: 10_000 }
-		);
+		rows = await db.$queryRaw`
+			SELECT outcome, vote_limit FROM cast_ballot(${voterId}::uuid, ${eventId}::uuid, ${slug}::text, ${projectIds}::uuid[])`;
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
+	const { outcome, vote_limit: limit } = rows[0];
+	const refusal = refusalFor(outcome, limit, projectIds.length);
+	if (refusal) throw refusal;
+	return { picks: projectIds, limit };
 }
