@@ -202,25 +202,35 @@ export function shuffleFor<T extends { id: string }>(viewerKey: string, items: T
 		.map(({ item }) => item);
 }
 
+/** What a project card shows in galleries and on the ballot: no scores, the team by display name. */
+export const projectCardSelect = {
+	id: true,
+	name: true,
+	description: true,
+	imageUrl: true,
+	demoUrl: true,
+	repoUrl: true,
+	owner: { select: { displayName: true } },
+	collaborators: { select: { user: { select: { displayName: true } } } }
+} as const;
+
+type CardRow = {
+	owner: { displayName: string };
+	collaborators: { user: { displayName: string } }[];
+};
+
+/** A project row read with projectCardSelect, its team flattened to display names. */
+export function toProjectCard<T extends CardRow>({ owner, collaborators, ...project }: T) {
+	return {
+		...project,
+		team: [owner.displayName, ...collaborators.map((c) => c.user.displayName)].filter(Boolean)
+	};
+}
+
 /** The projects of an event for its gallery, shuffled for the viewer. No scores. */
 export async function listEventGallery(eventId: string, viewerKey: string) {
-	const projects = await db.project.findMany({
-		where: { eventId },
-		select: {
-			id: true,
-			name: true,
-			description: true,
-			imageUrl: true,
-			demoUrl: true,
-			repoUrl: true,
-			owner: { select: { displayName: true } },
-			collaborators: { select: { user: { select: { displayName: true } } } }
-		}
-	});
-	return shuffleFor(viewerKey, projects).map(({ owner, collaborators, ...project }) => ({
-		...project,
-		team: [owner.displayName, ...collaborators.map((c) => c.user.displayName)]
-	}));
+	const projects = await db.project.findMany({ where: { eventId }, select: projectCardSelect });
+	return shuffleFor(viewerKey, projects).map(toProjectCard);
 }
 
 /** The projects a person owns or has joined, with their events and codes. */

@@ -1,4 +1,4 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { Prisma } from './generated/prisma/client.ts';
 
 /**
@@ -17,6 +17,16 @@ export class RuleViolation extends Error {
 /** Whether a database error is a unique-constraint violation (Prisma's P2002). */
 export function isUniqueViolation(error: unknown): boolean {
 	return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/** For loads and endpoints: a RuleViolation becomes the error page, with its status and message. */
+export async function orError<T>(work: Promise<T>): Promise<T> {
+	try {
+		return await work;
+	} catch (e) {
+		if (e instanceof RuleViolation) error(e.status, e.message);
+		throw e;
+	}
 }
 
 /**

@@ -2,7 +2,7 @@ import type { EventPhase } from './generated/prisma/client.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
-import { shuffleFor } from './projects.ts';
+import { projectCardSelect, shuffleFor, toProjectCard } from './projects.ts';
 import { RuleViolation } from './rules.ts';
 
 /** How many projects each attendee picks: 1 below 4 projects, 2 from 4 to 19, 3 from 20. */
@@ -43,19 +43,7 @@ export async function getBallot(voterId: string, eventId: string) {
 			select: { userId: true }
 		}),
 		db.project.count({ where: { eventId } }),
-		db.project.findMany({
-			where: notMine,
-			select: {
-				id: true,
-				name: true,
-				description: true,
-				imageUrl: true,
-				demoUrl: true,
-				repoUrl: true,
-				owner: { select: { displayName: true } },
-				collaborators: { select: { user: { select: { displayName: true } } } }
-			}
-		}),
+		db.project.findMany({ where: notMine, select: projectCardSelect }),
 		db.vote.findMany({ where: { eventId, voterId }, select: { projectId: true } })
 	]);
 	if (!event) throw new RuleViolation('Event not found.', 404);
@@ -65,10 +53,7 @@ export async function getBallot(voterId: string, eventId: string) {
 	return {
 		limit: voteLimitFor(projectCount),
 		picks: votes.map((v) => v.projectId),
-		projects: shuffleFor(voterId, projects).map(({ owner, collaborators, ...project }) => ({
-			...project,
-			team: [owner.displayName, ...collaborators.map((c) => c.user.displayName)].filter(Boolean)
-		}))
+		projects: shuffleFor(voterId, projects).map(toProjectCard)
 	};
 }
 

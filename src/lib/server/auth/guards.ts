@@ -1,6 +1,6 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { findOwnedEvent, type OwnedEvent } from '../admin/access.ts';
-import { RuleViolation } from '../rules.ts';
+import { orError } from '../rules.ts';
 import { pathOf } from './redirect.ts';
 import type { SessionUser } from './sessions.ts';
 
@@ -37,10 +37,5 @@ export async function requireEventOwner(
 	slug: string
 ): Promise<{ user: SessionUser; owned: OwnedEvent }> {
 	const user = requireUser(event);
-	try {
-		return { user, owned: await findOwnedEvent(user.id, slug) };
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
+	return { user, owned: await orError(findOwnedEvent(user.id, slug)) };
 }

@@ -1,25 +1,16 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { joinEventSchema, referralSchema } from '$lib/schemas/event';
 import { requireUser } from '$lib/server/auth/guards';
 import { getEventForViewer, joinEventByCode, recordReferral } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
 import { listEventGallery } from '$lib/server/projects';
-import { attempt, RuleViolation } from '$lib/server/rules';
+import { attempt, orError } from '$lib/server/rules';
 import { viewerKey } from '$lib/server/viewer';
 import type { Actions, PageServerLoad } from './$types';
 
-async function loadEvent(slug: string, userId: string | undefined) {
-	try {
-		return await getEventForViewer(slug, userId);
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
-}
-
 export const load: PageServerLoad = async (event) => {
 	const user = event.locals.user;
-	const found = await loadEvent(event.params.slug, user?.id);
+	const found = await orError(getEventForViewer(event.params.slug, user?.id));
 	return {
 		event: found,
 		projects: await listEventGallery(found.id, viewerKey(event)),
@@ -40,7 +31,7 @@ export const actions: Actions = {
 	},
 	referral: async (event) => {
 		const user = requireUser(event);
-		const found = await loadEvent(event.params.slug, user.id);
+		const found = await orError(getEventForViewer(event.params.slug, user.id));
 		const form = await parseForm(event.request, referralSchema);
 		if (form.failure) return form.failure;
 		const saved = await attempt(recordReferral(found.id, user.id, form.data.referral), form.values);

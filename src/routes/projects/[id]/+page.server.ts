@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireUser } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
 import { deleteProject, getProjectForViewer, leaveProject, removeCollaborator } from '$lib/server/projects';
-import { attempt, RuleViolation } from '$lib/server/rules';
+import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 const projectId = z.uuid();
@@ -16,12 +16,7 @@ function idOf(params: { id: string }) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	try {
-		return { project: await getProjectForViewer(idOf(event.params), event.locals.user?.id) };
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
+	return { project: await orError(getProjectForViewer(idOf(event.params), event.locals.user?.id)) };
 };
 
 export const actions: Actions = {

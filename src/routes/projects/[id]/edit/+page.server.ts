@@ -4,7 +4,7 @@ import { projectSchema } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
 import { getProjectForViewer, updateProject } from '$lib/server/projects';
-import { attempt, RuleViolation } from '$lib/server/rules';
+import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 function idOf(params: { id: string }) {
@@ -15,13 +15,7 @@ function idOf(params: { id: string }) {
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	let project;
-	try {
-		project = await getProjectForViewer(idOf(event.params), user.id);
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
+	const project = await orError(getProjectForViewer(idOf(event.params), user.id));
 	if (!project.role) error(403, 'Only the team can edit this project.');
 	return { project };
 };

@@ -1,24 +1,15 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { projectSchema } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { getEventForViewer } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
 import { createProject } from '$lib/server/projects';
-import { attempt, RuleViolation } from '$lib/server/rules';
+import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
-
-async function loadEvent(slug: string, userId: string) {
-	try {
-		return await getEventForViewer(slug, userId);
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
-}
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const found = await loadEvent(event.params.slug, user.id);
+	const found = await orError(getEventForViewer(event.params.slug, user.id));
 	return {
 		event: { name: found.name, slug: found.slug, demoLinksOptional: found.demoLinksOptional },
 		// The form explains why it cannot be used rather than failing after it is filled in.
@@ -33,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
-		const found = await loadEvent(event.params.slug, user.id);
+		const found = await orError(getEventForViewer(event.params.slug, user.id));
 		const form = await parseForm(event.request, projectSchema);
 		if (form.failure) return form.failure;
 		const created = await attempt(createProject(user.id, found.id, form.data), form.values);
