@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectSchema, type ProjectInput } from '../../src/lib/schemas/project';
+import { projectSchema, projectSchemaFor, type ProjectInput } from '../../src/lib/schemas/project';
 import {
 	createProject,
 	deleteProject,
@@ -215,5 +215,17 @@ describe('what people see', () => {
 				event: { name: event.name, slug: event.slug, phase: 'submission' }
 			}
 		]);
+	});
+});
+
+describe('the project form of an event', () => {
+	it('marks a missing demo link on the field when the event asks for one', () => {
+		const fields = { name: 'X', hoursSpent: '1' };
+		const strict = projectSchemaFor(true).safeParse(fields);
+		expect(strict.error?.issues[0]).toMatchObject({
+			path: ['demoUrl'],
+			message: 'This event asks for a demo link: add one.'
+		});
+		expect(projectSchemaFor(false).safeParse(fields).success).toBe(true);
 	});
 });

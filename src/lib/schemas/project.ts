@@ -34,6 +34,15 @@ export const projectSchema = z.object({
 
 export type ProjectInput = z.infer<typeof projectSchema>;
 
+/** The project form of an event that asks for a demo link (or not), so the field says so with the rest. */
+export function projectSchemaFor(demoRequired: boolean) {
+	if (!demoRequired) return projectSchema;
+	return projectSchema.refine((project) => project.demoUrl !== undefined, {
+		path: ['demoUrl'],
+		message: 'This event asks for a demo link: add one.'
+	});
+}
+
 export const joinProjectSchema = z.object({
 	code: z.string().trim().min(1, "Type the project's join code.").max(32, 'That is not a join code.')
 });

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { projectSchema } from '$lib/schemas/project';
+import { projectSchemaFor } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
 import { getProjectForViewer, updateProject } from '$lib/server/projects';
@@ -24,7 +24,8 @@ export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
 		const id = idOf(event.params);
-		const form = await parseForm(event.request, projectSchema);
+		const project = await orError(getProjectForViewer(id, user.id));
+		const form = await parseForm(event.request, projectSchemaFor(!project.event.demoLinksOptional));
 		if (form.failure) return form.failure;
 		const saved = await attempt(updateProject(user.id, id, form.data), form.values);
 		if (saved.failure) return saved.failure;

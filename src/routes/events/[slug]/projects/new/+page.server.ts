@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { projectSchema } from '$lib/schemas/project';
+import { projectSchemaFor } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { getEventForViewer } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
@@ -25,7 +25,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
 		const found = await orError(getEventForViewer(event.params.slug, user.id));
-		const form = await parseForm(event.request, projectSchema);
+		const form = await parseForm(event.request, projectSchemaFor(!found.demoLinksOptional));
 		if (form.failure) return form.failure;
 		const created = await attempt(createProject(user.id, found.id, form.data), form.values);
 		if (created.failure) return created.failure;
