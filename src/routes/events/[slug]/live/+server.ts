@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { findEventBySlug } from '$lib/server/event-access';
 import { liveFeed, readLiveSnapshot } from '$lib/server/live';
-import { RuleViolation } from '$lib/server/rules';
+import { orError } from '$lib/server/rules';
 import type { LiveSnapshot } from '$lib/ranking';
 import type { RequestHandler } from './$types';
 
@@ -15,15 +15,9 @@ const HEARTBEAT_MS = 20_000;
 export const GET: RequestHandler = async ({ locals, params, request }) => {
 	// A machine endpoint: refusals are status codes, not a redirect to the sign-in page.
 	if (!locals.user) error(401, 'Sign in as the owner of this event to follow its live ranking.');
-	let eventId: string;
-	try {
-		const event = await findEventBySlug(params.slug, locals.user.id);
-		if (!event.isOwner) error(403, 'Only the owner of this event can follow its live ranking.');
-		eventId = event.id;
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
+	const event = await orError(findEventBySlug(params.slug, locals.user.id));
+	if (!event.isOwner) error(403, 'Only the owner of this event can follow its live ranking.');
+	const eventId = event.id;
 
 	const encoder = new TextEncoder();
 	let stop = () => {};

@@ -3,20 +3,14 @@ import { requireUser } from '$lib/server/auth/guards';
 import { findEventBySlug } from '$lib/server/event-access';
 import { setResultsRevealed } from '$lib/server/leaderboard';
 import { readLiveSnapshot } from '$lib/server/live';
-import { attempt, RuleViolation } from '$lib/server/rules';
+import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	try {
-		const found = await findEventBySlug(event.params.slug, user.id);
-		if (!found.isOwner)
-			throw new RuleViolation('Only the owner of this event can open its projector view.', 403);
-		return { event: { name: found.name, slug: found.slug }, snapshot: await readLiveSnapshot(found.id) };
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
+	const found = await orError(findEventBySlug(event.params.slug, user.id));
+	if (!found.isOwner) error(403, 'Only the owner of this event can open its projector view.');
+	return { event: { name: found.name, slug: found.slug }, snapshot: await readLiveSnapshot(found.id) };
 };
 
 async function reveal(event: RequestEvent<{ slug: string }>, revealed: boolean) {

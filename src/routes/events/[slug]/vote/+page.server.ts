@@ -1,22 +1,16 @@
-import { error } from '@sveltejs/kit';
 import { ballotSchema } from '$lib/schemas/ballot';
 import { requireUser } from '$lib/server/auth/guards';
 import { findEventBySlug } from '$lib/server/event-access';
 import { parseForm } from '$lib/server/forms';
-import { attempt, RuleViolation } from '$lib/server/rules';
+import { attempt, orError } from '$lib/server/rules';
 import { castBallotAt, getBallot } from '$lib/server/voting';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	try {
-		const found = await findEventBySlug(event.params.slug, user.id);
-		const ballot = await getBallot(user.id, found.id);
-		return { event: { name: found.name, slug: found.slug }, ballot };
-	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
-		throw e;
-	}
+	const found = await orError(findEventBySlug(event.params.slug, user.id));
+	const ballot = await orError(getBallot(user.id, found.id));
+	return { event: { name: found.name, slug: found.slug }, ballot };
 };
 
 export const actions: Actions = {
