@@ -1,5 +1,11 @@
+import type { EventPhase } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { RuleViolation } from './rules.ts';
+
+/** Whether `viewerId` may know that the event exists: a draft is invisible to all but its owner. */
+export function isVisibleTo(event: { phase: EventPhase; ownerId: string }, viewerId: string | undefined) {
+	return event.phase !== 'draft' || event.ownerId === viewerId;
+}
 
 /**
  * The few columns of the event at `slug` that voting, the leaderboard and the live views need, or a
@@ -10,7 +16,7 @@ export async function findEventBySlug(slug: string, viewerId: string | undefined
 		where: { slug },
 		select: { id: true, name: true, slug: true, phase: true, ownerId: true, resultsRevealedAt: true }
 	});
-	if (!event || (event.phase === 'draft' && event.ownerId !== viewerId)) {
+	if (!event || !isVisibleTo(event, viewerId)) {
 		throw new RuleViolation('Event not found.', 404);
 	}
 	const { ownerId, resultsRevealedAt, ...rest } = event;

@@ -2,6 +2,7 @@ import type { EventPhase } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
+import { isVisibleTo } from './event-access.ts';
 
 /** What each phase means for attendees, in their words. */
 export const PHASE_LABELS: Record<EventPhase, string> = {
@@ -89,8 +90,8 @@ export async function getEventForViewer(slug: string, viewerId: string | undefin
 			_count: { select: { projects: true, attendees: true } }
 		}
 	});
-	const isOwner = event !== null && event.ownerId === viewerId;
-	if (!event || (event.phase === 'draft' && !isOwner)) throw new RuleViolation('Event not found.', 404);
+	if (!event || !isVisibleTo(event, viewerId)) throw new RuleViolation('Event not found.', 404);
+	const isOwner = event.ownerId === viewerId;
 	const { attendees, referrals, joinCode, ...rest } = event;
 	return {
 		...rest,
@@ -120,7 +121,7 @@ export async function joinEventByCode(userId: string, typedCode: string, referra
 		where: { joinCode: normalizeJoinCode(typedCode) },
 		select: { id: true, slug: true, name: true, phase: true, ownerId: true }
 	});
-	if (!event || (event.phase === 'draft' && event.ownerId !== userId)) {
+	if (!event || !isVisibleTo(event, userId)) {
 		throw new RuleViolation('No event has that join code. Check the code and try again.', 404);
 	}
 	if (event.phase === 'draft') {

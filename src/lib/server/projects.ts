@@ -4,6 +4,7 @@ import { db } from './db.ts';
 import { isAttendee } from './events.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
+import { isVisibleTo } from './event-access.ts';
 
 // Teams and project details change only while submissions are open: once voting starts, what people
 // vote on (and who may not vote for it) stays put.
@@ -107,7 +108,7 @@ export async function joinProjectByCode(userId: string, typedCode: string) {
 			event: { select: { phase: true, ownerId: true } }
 		}
 	});
-	if (!project || (project.event.phase === 'draft' && project.event.ownerId !== userId)) {
+	if (!project || !isVisibleTo(project.event, userId)) {
 		throw new RuleViolation('No project has that join code. Check the code and try again.', 404);
 	}
 	if (project.ownerId === userId) return { projectId: project.id, alreadyInTeam: true };
@@ -167,7 +168,7 @@ export async function getProjectForViewer(projectId: string, viewerId: string | 
 			event: { select: { name: true, slug: true, phase: true, ownerId: true, demoLinksOptional: true } }
 		}
 	});
-	if (!project || (project.event.phase === 'draft' && project.event.ownerId !== viewerId)) {
+	if (!project || !isVisibleTo(project.event, viewerId)) {
 		throw new RuleViolation('Project not found.', 404);
 	}
 	const role =

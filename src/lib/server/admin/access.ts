@@ -1,6 +1,7 @@
 import { db } from '../db.ts';
 import type { EventPhase, Prisma } from '../generated/prisma/client.ts';
 import { RuleViolation } from '../rules.ts';
+import { isVisibleTo } from '../event-access.ts';
 
 /** The event fields every admin page needs. */
 export interface OwnedEvent {
@@ -29,7 +30,7 @@ const ownedEventSelect = {
 
 function checkOwner(event: (OwnedEvent & { ownerId: string }) | null, userId: string): OwnedEvent {
 	// A draft is invisible to everyone but its owner, so a stranger learns nothing, not even that it exists.
-	if (!event || (event.ownerId !== userId && event.phase === 'draft')) {
+	if (!event || !isVisibleTo(event, userId)) {
 		throw new RuleViolation('Event not found.', 404);
 	}
 	if (event.ownerId !== userId) {
