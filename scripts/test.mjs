@@ -35,13 +35,21 @@ function readJson(file) {
 }
 
 /** A fresh database on the test server for the browser tests, migrated as an operator would. */
-async function createE2eDatabase(admin) {
-	const name = `podium_e2e_${process.pid}`;
+/** Runs SQL statements one after the other on the server's admin connection. */
+async function adminQueries(admin, ...statements) {
 	const client = new pg.Client({ connectionString: admin });
 	await client.connect();
-	await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-	await client.query(`CREATE DATABASE "${name}"`);
-	await client.end();
+	try {
+		for (const statement of statements) await client.query(statement);
+	} finally {
+		await client.end();
+	}
+}
+
+async function createE2eDatabase(admin) {
+	const name = `podium_e2e_${process.pid}`;
+	const dropIt = `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`;
+	await adminQueries(admin, dropIt, `CREATE DATABASE "${name}"`);
 	const url = new URL(admin);
 	url.pathname = `/${name}`;
 	const status = run(bin('prisma'), ['migrate', 'deploy'], { DATABASE_URL: url.toString() });
@@ -52,10 +60,7 @@ async function createE2eDatabase(admin) {
 		env: { DATABASE_URL: url.toString(), MAIL_OUTBOX_DIR: outbox },
 		drop: async () => {
 			rmSync(outbox, { recursive: true, force: true });
-			const admin2 = new pg.Client({ connectionString: admin });
-			await admin2.connect();
-			await admin2.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-			await admin2.end();
+			await adminQueries(admin, dropIt);
 		}
 	};
 }
