@@ -58,6 +58,66 @@ describe('safeRedirectPath (no open redirect)', () => {
 		expect(safeRedirectPath(value)).toBe('/');
 	});
 
+	// Values whose normalised form is protocol-relative (`//host`) or otherwise leaves the site: the audit's
+	// variants and more, in every encoding a browser or URL parser folds into a dot segment or a slash.
+	const offSite = [
+		'/.//evil.example',
+		'/.//evil.example/phish',
+		'/..//evil.example',
+		'/../..//evil.example',
+		'/%2e//evil.example',
+		'/%2E//evil.example',
+		'/%2e%2e//evil.example',
+		'/%2E%2E//evil.example',
+		'/%2e%2E//evil.example',
+		'/.%2e//evil.example',
+		'/%2e.//evil.example',
+		'/././/evil.example',
+		'/./././/evil.example',
+		'/x/..//evil.example',
+		'/x/../..//evil.example',
+		'/x/y/../..//evil.example',
+		'/x/%2e%2e//evil.example',
+		'/x/./..//evil.example',
+		'/.//evil.example?next=/',
+		'/.//evil.example#/events',
+		'/.//evil.example:8080/x',
+		'/.//user@evil.example',
+		'/.///evil.example',
+		'/..///evil.example',
+		'/./\\evil.example',
+		'/.\\evil.example',
+		'/.%5c/evil.example',
+		'/.\t//evil.example',
+		'/.%09//evil.example',
+		'/.%0a//evil.example',
+		'/\u3002//evil.example',
+		'/.//%65vil.example',
+		'/%2e/%2e//evil.example',
+		'/.//evil.example/%2e%2e/',
+		'/.//\u0065vil.example'
+	];
+	it.each(offSite)('never returns an off-site path for %j', (value) => {
+		const result = safeRedirectPath(value);
+		expect(result.startsWith('/')).toBe(true);
+		expect(result.startsWith('//')).toBe(false);
+		expect(result).not.toContain('\\');
+		// A browser resolving the result against the site stays on the site.
+		expect(new URL(result, 'https://podium.example').origin).toBe('https://podium.example');
+	});
+
+	it('refuses every audit variant outright rather than rewriting it', () => {
+		for (const value of ['/.//', '/..//', '/%2e//', '/%2E%2E//', '/././/', '/x/..//']) {
+			expect(safeRedirectPath(`${value}evil.example/phish`)).toBe('/');
+		}
+	});
+
+	it('keeps harmless paths that merely contain encoded slashes or dots', () => {
+		expect(safeRedirectPath('/events/%2F%2Fevil.example')).toBe('/events/%2F%2Fevil.example');
+		expect(safeRedirectPath('/events/a.b/c')).toBe('/events/a.b/c');
+		expect(safeRedirectPath('/x/./y')).toBe('/x/y');
+	});
+
 	it('falls back for non-strings and honours a given fallback', () => {
 		expect(safeRedirectPath(null)).toBe('/');
 		expect(safeRedirectPath(undefined, '/profile')).toBe('/profile');
