@@ -82,3 +82,8 @@ export async function createVote(voterId: string, projectId: string) {
 	});
 	return db.vote.create({ data: { voterId, projectId, eventId: project.eventId } });
 }
+
+/** A person trying a join code from a test's client address. */
+export function guesser(userId: string, clientAddress = '192.0.2.1') {
+	return { userId, clientAddress };
+}

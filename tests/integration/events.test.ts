@@ -62,7 +62,7 @@ describe('creating an event', () => {
 		expect((await getEventForViewer(slug, owner.id)).phase).toBe('draft');
 		expect((await refusal(getEventForViewer(slug, stranger.id))).status).toBe(404);
 		expect((await refusal(getEventForViewer(slug, undefined))).status).toBe(404);
-		expect((await refusal(joinEventByCode(stranger.id, joinCode))).message).toMatch(
+		expect((await refusal(joinEventByCode(make.guesser(stranger.id), joinCode))).message).toMatch(
 			/No event has that join code/
 		);
 		expect(await db.eventAttendee.count()).toBe(0);
@@ -78,9 +78,9 @@ describe('joining an event', () => {
 	it('works with the code in any case, and records the referral answer once', async () => {
 		const event = await make.createEvent();
 		const user = await make.createUser();
-		const joined = await joinEventByCode(user.id, ` ${event.joinCode.toLowerCase()} `, 'A poster at school');
+		const joined = await joinEventByCode(make.guesser(user.id), ` ${event.joinCode.toLowerCase()} `, 'A poster at school');
 		expect(joined).toMatchObject({ slug: event.slug, alreadyAttending: false });
-		const again = await joinEventByCode(user.id, event.joinCode, 'Again');
+		const again = await joinEventByCode(make.guesser(user.id), event.joinCode, 'Again');
 		expect(again.alreadyAttending).toBe(true);
 		expect(await db.eventAttendee.count({ where: { eventId: event.id, userId: user.id } })).toBe(1);
 		const referrals = await db.referral.findMany({ where: { eventId: event.id }, select: { content: true } });
@@ -91,22 +91,22 @@ describe('joining an event', () => {
 		const event = await make.createEvent();
 		await db.event.update({ where: { id: event.id }, data: { joinCode: 'A_1-' } });
 		const user = await make.createUser();
-		expect((await joinEventByCode(user.id, 'a_1-')).slug).toBe(event.slug);
+		expect((await joinEventByCode(make.guesser(user.id), 'a_1-')).slug).toBe(event.slug);
 	});
 
 	it('is open during voting but not once the event is closed', async () => {
 		const voting = await make.createEvent({ phase: 'voting' });
 		const closed = await make.createEvent({ phase: 'closed' });
 		const user = await make.createUser();
-		await joinEventByCode(user.id, voting.joinCode);
-		const error = await refusal(joinEventByCode(user.id, closed.joinCode));
+		await joinEventByCode(make.guesser(user.id), voting.joinCode);
+		const error = await refusal(joinEventByCode(make.guesser(user.id), closed.joinCode));
 		expect(error.message).toMatch(/has ended/);
 		expect(await db.eventAttendee.count({ where: { eventId: closed.id } })).toBe(0);
 	});
 
 	it('refuses an unknown code with a clear message', async () => {
 		const user = await make.createUser();
-		const error = await refusal(joinEventByCode(user.id, 'NOPE99'));
+		const error = await refusal(joinEventByCode(make.guesser(user.id), 'NOPE99'));
 		expect(error.status).toBe(404);
 		expect(error.message).toMatch(/No event has that join code/);
 	});

@@ -110,26 +110,26 @@ describe('creating a project', () => {
 describe('teams', () => {
 	it('a teammate who attends joins with the code, in any case, once', async () => {
 		const { project, teammate } = await scene();
-		const joined = await joinProjectByCode(teammate.id, project.joinCode.toLowerCase());
+		const joined = await joinProjectByCode(make.guesser(teammate.id), project.joinCode.toLowerCase());
 		expect(joined).toEqual({ projectId: project.id, alreadyInTeam: false });
-		expect((await joinProjectByCode(teammate.id, project.joinCode)).alreadyInTeam).toBe(true);
+		expect((await joinProjectByCode(make.guesser(teammate.id), project.joinCode)).alreadyInTeam).toBe(true);
 		expect(await db.projectCollaborator.count({ where: { projectId: project.id } })).toBe(1);
 	});
 
 	it('refuses someone who does not attend the event', async () => {
 		const { project } = await scene();
 		const outsider = await make.createUser();
-		await refused(joinProjectByCode(outsider.id, project.joinCode), /Join the project's event first/);
+		await refused(joinProjectByCode(make.guesser(outsider.id), project.joinCode), /Join the project's event first/);
 	});
 
 	it("refuses another event's code typed as a project code", async () => {
 		const { event, teammate } = await scene();
-		await refused(joinProjectByCode(teammate.id, event.joinCode), /No project has that join code/);
+		await refused(joinProjectByCode(make.guesser(teammate.id), event.joinCode), /No project has that join code/);
 	});
 
 	it('freezes once voting opens', async () => {
 		const { project, teammate, owner } = await scene('voting');
-		await refused(joinProjectByCode(teammate.id, project.joinCode), /Submissions are closed/);
+		await refused(joinProjectByCode(make.guesser(teammate.id), project.joinCode), /Submissions are closed/);
 		await refused(
 			updateProject(owner.id, project.id, { ...details, name: 'Late' }),
 			/Submissions are closed/
@@ -140,7 +140,7 @@ describe('teams', () => {
 
 	it('the owner and collaborators edit; others cannot', async () => {
 		const { project, teammate, owner, event } = await scene();
-		await joinProjectByCode(teammate.id, project.joinCode);
+		await joinProjectByCode(make.guesser(teammate.id), project.joinCode);
 		await updateProject(teammate.id, project.id, { ...details, name: 'Trash Robot 2', imageUrl: undefined });
 		await updateProject(owner.id, project.id, { ...details, name: 'Trash Robot 3', repoUrl: undefined });
 		const attendee = await make.createUser();
@@ -154,8 +154,8 @@ describe('teams', () => {
 		const { project, teammate, owner, event } = await scene();
 		const second = await make.createUser();
 		await make.addAttendee(event.id, second.id);
-		await joinProjectByCode(teammate.id, project.joinCode);
-		await joinProjectByCode(second.id, project.joinCode);
+		await joinProjectByCode(make.guesser(teammate.id), project.joinCode);
+		await joinProjectByCode(make.guesser(second.id), project.joinCode);
 
 		await refused(removeCollaborator(teammate.id, project.id, second.id), /Only the owner/);
 		await refused(deleteProject(teammate.id, project.id), /Only the owner/);
@@ -175,7 +175,7 @@ describe('what people see', () => {
 	it('the project page shows the team by display name, and the code only to the team', async () => {
 		const { project, teammate, owner, event } = await scene();
 		await db.user.update({ where: { id: owner.id }, data: { phone: '+1 555 0100', city: 'Secretville' } });
-		await joinProjectByCode(teammate.id, project.joinCode);
+		await joinProjectByCode(make.guesser(teammate.id), project.joinCode);
 		const attendee = await make.createUser();
 		await make.addAttendee(event.id, attendee.id);
 
@@ -204,7 +204,7 @@ describe('what people see', () => {
 
 	it('my projects lists owned and joined projects with their events and codes', async () => {
 		const { project, teammate, event } = await scene();
-		await joinProjectByCode(teammate.id, project.joinCode);
+		await joinProjectByCode(make.guesser(teammate.id), project.joinCode);
 		const mine = await listMyProjects(teammate.id);
 		expect(mine).toEqual([
 			{

@@ -3,6 +3,7 @@ import { db } from './db.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
 import { isVisibleTo } from './event-access.ts';
+import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
 
 /** What each phase means for attendees, in their words. */
 export const PHASE_LABELS: Record<EventPhase, string> = {
@@ -113,10 +114,12 @@ export async function isAttendee(eventId: string, userId: string): Promise<boole
 }
 
 /**
- * Joins `userId` to the event whose join code was typed (any case). Joining again is harmless.
- * A referral answer is stored once per join that gave one.
+ * Joins the guesser to the event whose join code was typed (any case), within the guessing limit.
+ * Joining again is harmless. A referral answer is stored once per join that gave one.
  */
-export async function joinEventByCode(userId: string, typedCode: string, referral?: string) {
+export async function joinEventByCode(guesser: CodeGuesser, typedCode: string, referral?: string) {
+	await limitCodeGuessing(guesser);
+	const { userId } = guesser;
 	const event = await db.event.findUnique({
 		where: { joinCode: normalizeJoinCode(typedCode) },
 		select: { id: true, slug: true, name: true, phase: true, ownerId: true }

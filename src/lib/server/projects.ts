@@ -5,6 +5,7 @@ import { isAttendee } from './events.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
 import { isVisibleTo } from './event-access.ts';
+import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
 
 // Teams and project details change only while submissions are open: once voting starts, what people
 // vote on (and who may not vote for it) stays put.
@@ -96,8 +97,13 @@ export async function deleteProject(userId: string, projectId: string) {
 	return { eventSlug: project.event.slug };
 }
 
-/** Joins the project whose code was typed as a collaborator: attendees of its event only. */
-export async function joinProjectByCode(userId: string, typedCode: string) {
+/**
+ * Joins the project whose code was typed as a collaborator, within the guessing limit: attendees of its
+ * event only.
+ */
+export async function joinProjectByCode(guesser: CodeGuesser, typedCode: string) {
+	await limitCodeGuessing(guesser);
+	const { userId } = guesser;
 	const project = await db.project.findUnique({
 		where: { joinCode: normalizeJoinCode(typedCode) },
 		select: {

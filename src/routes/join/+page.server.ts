@@ -3,7 +3,7 @@ import { joinEventSchema } from '$lib/schemas/event';
 import { requireUser } from '$lib/server/auth/guards';
 import { joinEventByCode } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
-import { limitCodeGuessing } from '$lib/server/join-limits';
+import { codeGuesser } from '$lib/server/join-limits';
 import { attempt } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,9 +17,7 @@ export const actions: Actions = {
 		const form = await parseForm(event.request, joinEventSchema);
 		if (form.failure) return form.failure;
 		const joined = await attempt(
-			limitCodeGuessing(event, user.id).then(() =>
-				joinEventByCode(user.id, form.data.code, form.data.referral)
-			),
+			joinEventByCode(codeGuesser(event, user.id), form.data.code, form.data.referral),
 			form.values
 		);
 		if (joined.failure) return joined.failure;

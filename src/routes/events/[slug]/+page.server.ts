@@ -3,6 +3,7 @@ import { joinEventSchema, referralSchema } from '$lib/schemas/event';
 import { requireUser } from '$lib/server/auth/guards';
 import { getEventForViewer, joinEventByCode, recordReferral } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
+import { codeGuesser } from '$lib/server/join-limits';
 import { listEventGallery } from '$lib/server/projects';
 import { attempt, orError } from '$lib/server/rules';
 import { viewerKey } from '$lib/server/viewer';
@@ -25,7 +26,7 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await parseForm(event.request, joinEventSchema);
 		if (form.failure) return form.failure;
-		const joined = await attempt(joinEventByCode(user.id, form.data.code, form.data.referral), form.values);
+		const joined = await attempt(joinEventByCode(codeGuesser(event, user.id), form.data.code, form.data.referral), form.values);
 		if (joined.failure) return joined.failure;
 		redirect(303, `/events/${joined.value.slug}`);
 	},

@@ -1,21 +1,26 @@
-import { redirect } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guards';
+import { isFirstPartyNavigation } from '$lib/server/auth/navigation';
 import { joinEventByCode } from '$lib/server/events';
-import { limitCodeGuessing } from '$lib/server/join-limits';
-import { RuleViolation } from '$lib/server/rules';
-import type { PageServerLoad } from './$types';
+import { codeGuesser } from '$lib/server/join-limits';
+import { attempt } from '$lib/server/rules';
+import type { Actions, PageServerLoad } from './$types';
 
 // A join link: opening it signed in joins at once; signed out, requireUser sends the person to sign in
-// and back here afterwards.
+// and back here afterwards. Opened from another site, it asks for a click first.
+async function join(event: RequestEvent<{ code: string }>, userId: string) {
+	const joined = await attempt(joinEventByCode(codeGuesser(event, userId), event.params.code));
+	if (joined.failure) return joined.failure;
+	redirect(303, `/events/${joined.value.slug}?welcome`);
+}
+
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	let slug: string;
-	try {
-		await limitCodeGuessing(event, user.id);
-		slug = (await joinEventByCode(user.id, event.params.code)).slug;
-	} catch (e) {
-		if (e instanceof RuleViolation) return { message: e.message, code: event.params.code };
-		throw e;
-	}
-	redirect(303, `/events/${slug}?welcome`);
+	if (!isFirstPartyNavigation(event.request)) return { code: event.params.code, confirm: true };
+	const failure = await join(event, user.id);
+	return { code: event.params.code, confirm: false, message: failure.data.message };
+};
+
+export const actions: Actions = {
+	default: async (event) => join(event, requireUser(event).id)
 };

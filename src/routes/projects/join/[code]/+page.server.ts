@@ -1,20 +1,26 @@
-import { redirect } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guards';
-import { limitCodeGuessing } from '$lib/server/join-limits';
+import { isFirstPartyNavigation } from '$lib/server/auth/navigation';
+import { codeGuesser } from '$lib/server/join-limits';
 import { joinProjectByCode } from '$lib/server/projects';
-import { RuleViolation } from '$lib/server/rules';
-import type { PageServerLoad } from './$types';
+import { attempt } from '$lib/server/rules';
+import type { Actions, PageServerLoad } from './$types';
 
-// A project's join link: joins the team at once when signed in (after sign-in otherwise).
+// A project's join link: joins the team at once when signed in (after sign-in otherwise). Opened from
+// another site, it asks for a click first.
+async function join(event: RequestEvent<{ code: string }>, userId: string) {
+	const joined = await attempt(joinProjectByCode(codeGuesser(event, userId), event.params.code));
+	if (joined.failure) return joined.failure;
+	redirect(303, `/projects/${joined.value.projectId}`);
+}
+
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	let projectId: string;
-	try {
-		await limitCodeGuessing(event, user.id);
-		projectId = (await joinProjectByCode(user.id, event.params.code)).projectId;
-	} catch (e) {
-		if (e instanceof RuleViolation) return { message: e.message };
-		throw e;
-	}
-	redirect(303, `/projects/${projectId}`);
+	if (!isFirstPartyNavigation(event.request)) return { code: event.params.code, confirm: true };
+	const failure = await join(event, user.id);
+	return { code: event.params.code, confirm: false, message: failure.data.message };
+};
+
+export const actions: Actions = {
+	default: async (event) => join(event, requireUser(event).id)
 };
