@@ -47,12 +47,24 @@ describe('creating an event', () => {
 		expect(slugs).toEqual(['campfire', 'campfire-2', 'campfire-3']);
 	});
 
-	it('gives concurrent events of one name distinct slugs', async () => {
-		const owner = await make.createUser();
-		const events = await Promise.all(
-			Array.from({ length: 5 }, () => createEvent(owner.id, { name: 'Daydream' }))
+	it('gives 20 people creating one name at the same instant 20 events with distinct slugs', async () => {
+		const owners = await Promise.all(Array.from({ length: 20 }, () => make.createUser()));
+		const settled = await Promise.allSettled(owners.map((o) => createEvent(o.id, { name: 'Daydream' })));
+		expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+		const slugs = settled.map((s) => (s as PromiseFulfilledResult<{ slug: string }>).value.slug);
+		expect(new Set(slugs).size).toBe(20);
+		expect(slugs.sort()).toEqual(
+			['daydream', ...Array.from({ length: 19 }, (_, i) => `daydream-${i + 2}`)].sort()
 		);
-		expect(new Set(events.map((e) => e.slug)).size).toBe(5);
+	});
+
+	it('still finds a slug when a name like "Daydream 2" took the next suffix meanwhile', async () => {
+		const owner = await make.createUser();
+		const made = await Promise.all([
+			...Array.from({ length: 5 }, () => createEvent(owner.id, { name: 'Undercity' })),
+			...Array.from({ length: 5 }, () => createEvent(owner.id, { name: 'Undercity 2' }))
+		]);
+		expect(new Set(made.map((e) => e.slug)).size).toBe(10);
 	});
 
 	it('can be kept in draft, invisible to everyone but the owner', async () => {
@@ -78,7 +90,11 @@ describe('joining an event', () => {
 	it('works with the code in any case, and records the referral answer once', async () => {
 		const event = await make.createEvent();
 		const user = await make.createUser();
-		const joined = await joinEventByCode(make.guesser(user.id), ` ${event.joinCode.toLowerCase()} `, 'A poster at school');
+		const joined = await joinEventByCode(
+			make.guesser(user.id),
+			` ${event.joinCode.toLowerCase()} `,
+			'A poster at school'
+		);
 		expect(joined).toMatchObject({ slug: event.slug, alreadyAttending: false });
 		const again = await joinEventByCode(make.guesser(user.id), event.joinCode, 'Again');
 		expect(again.alreadyAttending).toBe(true);
@@ -119,6 +135,41 @@ describe('joining an event', () => {
 		await recordReferral(event.id, user.id, 'Friend');
 		await recordReferral(event.id, user.id, 'Friend again');
 		expect(await db.referral.count({ where: { eventId: event.id } })).toBe(1);
+	});
+
+	it('keeps one answer when the same attendee posts it 30 times at once', async () => {
+		const event = await make.createEvent();
+		const user = await make.createUser();
+		await make.addAttendee(event.id, user.id);
+		const posts = Array.from({ length: 30 }, (_, i) => recordReferral(event.id, user.id, `Answer ${i}`));
+		expect((await Promise.allSettled(posts)).filter((p) => p.status === 'rejected')).toEqual([]);
+		expect(await db.referral.count({ where: { eventId: event.id, userId: user.id } })).toBe(1);
+	});
+
+	it('refuses a second answer in the database itself, for a script that skips the app', async () => {
+		const event = await make.createEvent();
+		const user = await make.createUser();
+		await make.addAttendee(event.id, user.id);
+		await db.referral.create({ data: { eventId: event.id, userId: user.id, content: 'First' } });
+		await expect(
+			db.referral.create({ data: { eventId: event.id, userId: user.id, content: 'Second' } })
+		).rejects.toThrow();
+		// Imported answers are kept as the old system had them.
+		await db.referral.create({
+			data: { eventId: event.id, userId: user.id, content: 'Imported', airtableId: 'recREF1' }
+		});
+		expect(await db.referral.count({ where: { eventId: event.id } })).toBe(2);
+	});
+
+	it('lets someone removed and joining again keep their first answer without an error', async () => {
+		const event = await make.createEvent();
+		const user = await make.createUser();
+		await joinEventByCode(make.guesser(user.id), event.joinCode, 'A poster');
+		await db.eventAttendee.delete({ where: { eventId_userId: { eventId: event.id, userId: user.id } } });
+		const again = await joinEventByCode(make.guesser(user.id), event.joinCode, 'A friend');
+		expect(again.alreadyAttending).toBe(false);
+		const answers = await db.referral.findMany({ where: { eventId: event.id }, select: { content: true } });
+		expect(answers).toEqual([{ content: 'A poster' }]);
 	});
 });
 

@@ -105,6 +105,35 @@ describe('creating a project', () => {
 		expect(await db.project.count({ where: { eventId: strict.id } })).toBe(0);
 		expect(await db.project.count({ where: { eventId: relaxed.id } })).toBe(1);
 	});
+
+	it('gives one person one project per event, even when they submit 20 at once', async () => {
+		const event = await make.createEvent();
+		const user = await make.createUser();
+		await make.addAttendee(event.id, user.id);
+		const settled = await Promise.allSettled(
+			Array.from({ length: 20 }, () => createProject(user.id, event.id, details))
+		);
+		expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+		for (const s of settled.filter((s) => s.status === 'rejected')) {
+			expect((s as PromiseRejectedResult).reason).toMatchObject({
+				status: 409,
+				message: expect.stringMatching(/You already have a project in this event \(Trash Robot\)/)
+			});
+		}
+		expect(await db.project.count({ where: { eventId: event.id } })).toBe(1);
+		// The vote limit therefore stays what the real number of teams gives.
+		const other = await make.createEvent();
+		await make.addAttendee(other.id, user.id);
+		await createProject(user.id, other.id, details);
+	});
+
+	it('holds the one-project rule in the database, except for imported projects', async () => {
+		const { event, owner } = await scene();
+		const row = { name: 'Again', description: '', hoursSpent: 1, ownerId: owner.id, eventId: event.id };
+		await expect(db.project.create({ data: { ...row, joinCode: 'AGAIN1' } })).rejects.toThrow();
+		await db.project.create({ data: { ...row, joinCode: 'AGAIN2', airtableId: 'recOLD1' } });
+		expect(await db.project.count({ where: { eventId: event.id, ownerId: owner.id } })).toBe(2);
+	});
 });
 
 describe('teams', () => {
@@ -119,12 +148,18 @@ describe('teams', () => {
 	it('refuses someone who does not attend the event', async () => {
 		const { project } = await scene();
 		const outsider = await make.createUser();
-		await refused(joinProjectByCode(make.guesser(outsider.id), project.joinCode), /Join the project's event first/);
+		await refused(
+			joinProjectByCode(make.guesser(outsider.id), project.joinCode),
+			/Join the project's event first/
+		);
 	});
 
 	it("refuses another event's code typed as a project code", async () => {
 		const { event, teammate } = await scene();
-		await refused(joinProjectByCode(make.guesser(teammate.id), event.joinCode), /No project has that join code/);
+		await refused(
+			joinProjectByCode(make.guesser(teammate.id), event.joinCode),
+			/No project has that join code/
+		);
 	});
 
 	it('freezes once voting opens', async () => {

@@ -143,6 +143,7 @@ describe('deleting', () => {
 	it("a user's referral answers outlive the account", async () => {
 		const event = await createEvent();
 		const user = await createUser();
+		await addAttendee(event.id, user.id);
 		await db.referral.create({ data: { eventId: event.id, userId: user.id, content: 'Poster' } });
 		await db.user.delete({ where: { id: user.id } });
 		const [referral] = await db.referral.findMany({ where: { eventId: event.id } });

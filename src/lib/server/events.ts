@@ -1,4 +1,6 @@
-import type { EventPhase } from './generated/prisma/client.ts';
+import type { EventPhase, Prisma } from './generated/prisma/client.ts';
+
+type Transaction = Prisma.TransactionClient;
 import { db } from './db.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
@@ -28,8 +30,8 @@ export function slugify(name: string): string {
 }
 
 // The first free slug among base, base-2, base-3, ...
-async function freeSlug(base: string): Promise<string> {
-	const taken = await db.event.findMany({
+async function freeSlug(tx: Transaction, base: string): Promise<string> {
+	const taken = await tx.event.findMany({
 		where: { OR: [{ slug: base }, { slug: { startsWith: `${base}-` } }] },
 		select: { slug: true }
 	});
@@ -45,22 +47,27 @@ export async function createEvent(
 	input: { name: string; description?: string; draft?: boolean }
 ) {
 	const base = slugify(input.name);
-	// Two people may create "Scrapyard" at the same instant, or a code may clash: try again.
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await db.event.create({
-				data: {
-					name: input.name,
-					description: input.description ?? '',
-					slug: await freeSlug(base),
-					joinCode: generateJoinCode(),
-					phase: input.draft ? 'draft' : 'submission',
-					ownerId
-				},
-				select: { id: true, slug: true, joinCode: true }
+			return await db.$transaction(async (tx) => {
+				// Everyone creating "Scrapyard" at the same instant takes turns here (across app instances),
+				// so each sees the slugs the others took. What is left (a clash of join codes, or with a
+				// name like "Scrapyard 2") is rare and worth another try.
+				await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`event-slug:${base}`}, 0))`;
+				return tx.event.create({
+					data: {
+						name: input.name,
+						description: input.description ?? '',
+						slug: await freeSlug(tx, base),
+						joinCode: generateJoinCode(),
+						phase: input.draft ? 'draft' : 'submission',
+						ownerId
+					},
+					select: { id: true, slug: true, joinCode: true }
+				});
 			});
 		} catch (error) {
-			if (!isUniqueViolation(error) || attempt >= 5) throw error;
+			if (!isUniqueViolation(error) || attempt >= 20) throw error;
 		}
 	}
 }
@@ -138,7 +145,8 @@ export async function joinEventByCode(guesser: CodeGuesser, typedCode: string, r
 			data: [{ eventId: event.id, userId }],
 			skipDuplicates: true
 		});
-		if (count > 0 && referral) {
+		// Someone removed by the owner and joining again may have answered before: one answer each.
+		if (count > 0 && referral && (await tx.referral.count({ where: { eventId: event.id, userId } })) === 0) {
 			await tx.referral.create({ data: { eventId: event.id, userId, content: referral } });
 		}
 		return count > 0;
@@ -146,13 +154,20 @@ export async function joinEventByCode(guesser: CodeGuesser, typedCode: string, r
 	return { slug: event.slug, name: event.name, alreadyAttending: !joined };
 }
 
-/** Records an answer to "how did you hear about this event?" from an attendee who has none yet. */
+/**
+ * Records an answer to "how did you hear about this event?" from an attendee who has none yet; a second
+ * answer is ignored. The database holds the rule (referrals_one_per_attendee), also for concurrent posts.
+ */
 export async function recordReferral(eventId: string, userId: string, content: string) {
 	if (!(await isAttendee(eventId, userId))) {
 		throw new RuleViolation('Join the event before answering.', 403);
 	}
-	const existing = await db.referral.count({ where: { eventId, userId } });
-	if (existing === 0) await db.referral.create({ data: { eventId, userId, content } });
+	if ((await db.referral.count({ where: { eventId, userId } })) > 0) return;
+	try {
+		await db.referral.create({ data: { eventId, userId, content } });
+	} catch (error) {
+		if (!isUniqueViolation(error)) throw error;
+	}
 }
 
 /** The events a person attends and the events they own, newest first. */

@@ -51,6 +51,7 @@ export async function createProject(userId: string, eventId: string, input: Proj
 	}
 	if (event.phase !== 'submission') throw new RuleViolation('Submissions are not open for this event.', 409);
 	requireDemoLink(input, event.demoLinksOptional);
+	await refuseSecondProject(userId, eventId);
 	for (let attempt = 0; ; attempt++) {
 		try {
 			return await db.project.create({
@@ -64,8 +65,24 @@ export async function createProject(userId: string, eventId: string, input: Proj
 				select: { id: true, joinCode: true }
 			});
 		} catch (error) {
-			if (!isUniqueViolation(error) || attempt >= 5) throw error;
+			if (!isUniqueViolation(error)) throw error;
+			// The database refused a second project made at the same moment (projects_one_per_owner), or
+			// the new join code clashed: only the latter is worth another try.
+			await refuseSecondProject(userId, eventId);
+			if (attempt >= 5) throw error;
 		}
+	}
+}
+
+// One owned project per person and event (held by the database too): the number of projects sets
+// everyone's vote limit, so nobody may raise it by submitting twenty. Teammates join one project.
+async function refuseSecondProject(userId: string, eventId: string) {
+	const owned = await db.project.findFirst({ where: { eventId, ownerId: userId }, select: { name: true } });
+	if (owned) {
+		throw new RuleViolation(
+			`You already have a project in this event (${owned.name}). Edit it, or join a teammate's project with its code.`,
+			409
+		);
 	}
 }
 
