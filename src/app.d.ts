@@ -5,6 +5,8 @@ declare global {
 	namespace App {
 		interface Error {
 			message: string;
+			/** A passing problem (the database is unreachable): worth trying again in a moment. */
+			retry?: boolean;
 		}
 		interface Locals {
 			/** Who is signed in (see src/hooks.server.ts); null for a visitor. */

@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/outage';
 import { publicResponseCache } from '$lib/server/response-cache';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import {
@@ -53,11 +54,17 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, publicResponseCache, session);
+export const handle = sequence(securityHeaders, databaseOutage, publicResponseCache, session);
 
 /** Unexpected errors are logged in full and shown to the person as a generic message. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };
+	if (noteOutage(event, error)) {
+		console.error(
+			`${event.request.method} ${event.url.pathname}: the database is unreachable (${String(error)})`
+		);
+		return { message: OUTAGE_MESSAGE, retry: true };
+	}
 	const id = crypto.randomUUID();
 	console.error(`[${id}] ${event.request.method} ${event.url.pathname}:`, error);
 	return { message: status >= 500 ? `Something went wrong on our side (reference ${id}).` : message };
