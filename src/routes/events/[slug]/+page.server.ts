@@ -26,7 +26,10 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await parseForm(event.request, joinEventSchema);
 		if (form.failure) return form.failure;
-		const joined = await attempt(joinEventByCode(codeGuesser(event, user.id), form.data.code, form.data.referral), form.values);
+		const joined = await attempt(
+			joinEventByCode(codeGuesser(event, user.id), form.data.code, form.data.referral),
+			form.values
+		);
 		if (joined.failure) return joined.failure;
 		redirect(303, `/events/${joined.value.slug}`);
 	},
