@@ -12,6 +12,7 @@ async function person(browser: Browser) {
 test('create an event, join it by link, submit a project, join the team by code, edit it, leave it', async ({
 	browser
 }) => {
+	test.setTimeout(60_000);
 	const eventName = `Junk Jam ${Date.now()}`;
 
 	// Alice creates the event and shares its link.
@@ -57,6 +58,14 @@ test('create an event, join it by link, submit a project, join the team by code,
 	await expect(bob.page.getByRole('heading', { level: 1 })).toHaveText('Trash Robot');
 	const projectCode = (await bob.page.getByTestId('project-join-code').textContent())!.trim();
 	const projectUrl = bob.page.url();
+	// One project each: a second submission points to the first instead of counting twice.
+	await bob.page.goto(`${new URL(alice.page.url()).pathname}/projects/new`);
+	await expect(bob.page.getByText('You already have a project in this event:')).toBeVisible();
+	await expect(bob.page.getByRole('link', { name: 'Trash Robot' })).toHaveAttribute(
+		'href',
+		new URL(projectUrl).pathname
+	);
+	await bob.page.goto(projectUrl);
 
 	// Carol joins the event by typing its code (lower case), then the team with the project's code.
 	const carol = await person(browser);

@@ -74,10 +74,15 @@ export async function createProject(userId: string, eventId: string, input: Proj
 	}
 }
 
+/** The project `userId` owns in the event, if any: one each (see refuseSecondProject). */
+export function findOwnedProject(userId: string, eventId: string) {
+	return db.project.findFirst({ where: { eventId, ownerId: userId }, select: { id: true, name: true } });
+}
+
 // One owned project per person and event (held by the database too): the number of projects sets
 // everyone's vote limit, so nobody may raise it by submitting twenty. Teammates join one project.
 async function refuseSecondProject(userId: string, eventId: string) {
-	const owned = await db.project.findFirst({ where: { eventId, ownerId: userId }, select: { name: true } });
+	const owned = await findOwnedProject(userId, eventId);
 	if (owned) {
 		throw new RuleViolation(
 			`You already have a project in this event (${owned.name}). Edit it, or join a teammate's project with its code.`,

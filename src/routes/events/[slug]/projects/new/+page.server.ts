@@ -3,7 +3,7 @@ import { projectSchemaFor } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { getEventForViewer } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
-import { createProject } from '$lib/server/projects';
+import { createProject, findOwnedProject } from '$lib/server/projects';
 import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,6 +12,7 @@ export const load: PageServerLoad = async (event) => {
 	const found = await orError(getEventForViewer(event.params.slug, user.id));
 	return {
 		event: { name: found.name, slug: found.slug, demoLinksOptional: found.demoLinksOptional },
+		ownProject: found.isAttendee ? await findOwnedProject(user.id, found.id) : null,
 		// The form explains why it cannot be used rather than failing after it is filled in.
 		blocked: !found.isAttendee
 			? 'Join the event before submitting a project to it.'
