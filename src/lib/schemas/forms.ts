@@ -11,7 +11,8 @@ export const optionalText = (max: number, label: string) =>
 
 /**
  * An http(s) link: anything else (javascript:, data:, ...) would run in the reader's browser. The one
- * definition of a safe link: the Airtable backfill applies it too.
+ * definition of a safe link: the Airtable backfill applies it too, and `safeHref` (src/lib/links.ts)
+ * to every link a page renders.
  */
 export const httpUrl = (label: string) =>
 	z
