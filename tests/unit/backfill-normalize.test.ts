@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	cleanText,
+	httpLink,
 	nonNegativeNumber,
 	normalizeCountry,
 	normalizeEmail,
@@ -11,6 +12,7 @@ import {
 	splitFeatureFlags
 } from '../../src/lib/server/backfill/normalize';
 import { createRateLimiter } from '../../src/lib/server/backfill/source';
+import { UNSAFE_LINKS } from '../fixtures/unsafe-links';
 
 describe('backfill field fixes', () => {
 	it('normalises emails and refuses what is not one', () => {
@@ -54,6 +56,31 @@ describe('backfill field fixes', () => {
 		expect(normalizeJoinCode('x')).toBeNull();
 		expect(nonNegativeNumber(-2)).toMatchObject({ value: 0, problem: expect.any(String) });
 		expect(nonNegativeNumber('7.5')).toEqual({ value: 7.5 });
+	});
+});
+
+describe('link cells (repo, demo, image), by the rule of the forms', () => {
+	it.each(UNSAFE_LINKS)('leaves %j empty and says why', (url) => {
+		const fixed = httpLink(url);
+		expect(fixed.value).toBeNull();
+		expect(fixed.problem).toMatch(/left empty: the link must be an http:\/\/ or https:\/\/ link/);
+	});
+
+	it('keeps http(s) links, and empty cells empty without a word', () => {
+		expect(httpLink('https://robot.example/demo')).toEqual({ value: 'https://robot.example/demo' });
+		expect(httpLink(' http://robot.example ')).toEqual({ value: 'http://robot.example' });
+		expect(httpLink(undefined)).toEqual({ value: null });
+		expect(httpLink('   ')).toEqual({ value: null });
+		expect(httpLink('https://robot.ex\tample')).toEqual({
+			value: 'https://robot.example',
+			problem: 'tabs or line breaks removed'
+		});
+	});
+
+	it('shows a dropped value escaped and shortened', () => {
+		const fixed = httpLink(`javascript:alert(1)\n${'x'.repeat(200)}`);
+		expect(fixed.problem).toContain('"javascript:alert(1)\\nxxx');
+		expect(fixed.problem!.length).toBeLessThan(200);
 	});
 });
 

@@ -9,7 +9,11 @@ export const optionalText = (max: number, label: string) =>
 		.optional()
 		.transform((value) => (value ? value : undefined));
 
-/** An http(s) link: anything else (javascript:, data:, ...) would run in the reader's browser. */
+/**
+ * An http(s) link: anything else (javascript:, data:, ...) would run in the reader's browser. The one
+ * definition of a safe link: the Airtable backfill applies it too, and `safeHref` (src/lib/links.ts)
+ * to every link a page renders.
+ */
 export const httpUrl = (label: string) =>
 	z
 		.string()

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { safeHref } from '$lib/links';
 import type { ProjectInput } from '$lib/schemas/project';
 import { db } from './db.ts';
 import { isAttendee } from './events.ts';
@@ -205,7 +206,7 @@ export async function getProjectForViewer(projectId: string, viewerId: string | 
 			: project.collaborators.some((c) => c.userId === viewerId)
 				? 'collaborator'
 				: undefined;
-	const { joinCode, collaborators, owner, ownerId, ...details } = project;
+	const { joinCode, collaborators, owner, ownerId, ...details } = withSafeLinks(project);
 	return {
 		...details,
 		team: [
@@ -243,7 +244,24 @@ export const projectCardSelect = {
 	collaborators: { select: { user: { select: { displayName: true } } } }
 } as const;
 
-type CardRow = {
+type StoredLinks = { repoUrl: string | null; demoUrl: string | null; imageUrl: string | null };
+
+/**
+ * A project's links as pages may render them. The forms store only http(s) links, but rows imported
+ * or written in SQL before may hold javascript: or data: URLs: those are left out here, where every
+ * page that shows a project's links (its page, the gallery, the ballot) gets them. The edit form then
+ * starts empty for such a link, and saving it clears the row.
+ */
+function withSafeLinks<T extends StoredLinks>(project: T): T {
+	return {
+		...project,
+		repoUrl: safeHref(project.repoUrl) ?? null,
+		demoUrl: safeHref(project.demoUrl) ?? null,
+		imageUrl: safeHref(project.imageUrl) ?? null
+	};
+}
+
+type CardRow = StoredLinks & {
 	owner: { displayName: string };
 	collaborators: { user: { displayName: string } }[];
 };
@@ -251,7 +269,7 @@ type CardRow = {
 /** A project row read with projectCardSelect, its team flattened to display names. */
 export function toProjectCard<T extends CardRow>({ owner, collaborators, ...project }: T) {
 	return {
-		...project,
+		...withSafeLinks(project),
 		team: [owner.displayName, ...collaborators.map((c) => c.user.displayName)].filter(Boolean)
 	};
 }

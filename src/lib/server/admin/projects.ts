@@ -27,8 +27,6 @@ export async function listEventProjects(eventId: string, request: PageRequest) {
 		select: {
 			id: true,
 			name: true,
-			demoUrl: true,
-			repoUrl: true,
 			legacyPoints: true,
 			createdAt: true,
 			...teamSelect,

@@ -3,7 +3,7 @@
 // one round trip per record. Either everything is written or nothing is.
 
 import type { Database } from '../db.ts';
-import type { ExistingState, Row, WritePlan } from './plan.ts';
+import type { ExistingState, ProjectLinks, Row, WritePlan } from './plan.ts';
 import type { BackfillReport } from './report.ts';
 import { TARGET_TABLES, type SourceData, type TargetTable } from './tables.ts';
 import { planImport } from './transform.ts';
@@ -166,9 +166,11 @@ export async function readExistingState(tx: Transaction): Promise<ExistingState>
 			tx,
 			`SELECT id, slug AS s, join_code AS c, airtable_id AS a FROM events`
 		),
-		await readJson<{ id: string; c: string; e: string; o: string; a: string | null }>(
+		await readJson<{ id: string; c: string; e: string; o: string; a: string | null; l: ProjectLinks }>(
 			tx,
-			`SELECT id, join_code AS c, event_id AS e, owner_id AS o, airtable_id AS a FROM projects`
+			`SELECT id, join_code AS c, event_id AS e, owner_id AS o, airtable_id AS a,
+				json_build_object('repo_url', repo_url, 'demo_url', demo_url, 'image_url', image_url) AS l
+			 FROM projects`
 		),
 		await readJson<{ id: string; a: string | null }>(tx, `SELECT id, airtable_id AS a FROM referrals`),
 		await readJson<{ id: string; v: string; p: string; a: string | null }>(
@@ -183,7 +185,7 @@ export async function readExistingState(tx: Transaction): Promise<ExistingState>
 		users: new Map(users.map((u) => [u.id, { email: u.e, airtableId: u.a }])),
 		events: new Map(events.map((e) => [e.id, { slug: e.s, joinCode: e.c, airtableId: e.a }])),
 		projects: new Map(
-			projects.map((p) => [p.id, { joinCode: p.c, eventId: p.e, ownerId: p.o, airtableId: p.a }])
+			projects.map((p) => [p.id, { joinCode: p.c, eventId: p.e, ownerId: p.o, airtableId: p.a, links: p.l }])
 		),
 		referrals: new Map(referrals.map((r) => [r.id, { airtableId: r.a }])),
 		votes: new Map(votes.map((v) => [v.id, { voterId: v.v, projectId: v.p, airtableId: v.a }])),

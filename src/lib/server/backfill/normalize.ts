@@ -2,6 +2,7 @@
 // constraints accept. Each returns the value to store and, when it had to change the meaning or drop
 // something, a problem for the report. Nothing is truncated: the text columns are unbounded.
 
+import { httpUrl } from '../../schemas/forms.ts';
 import { generateJoinCode } from '../join-codes.ts';
 
 export interface Fixed<T> {
@@ -23,6 +24,24 @@ export function cleanText(raw: unknown): Fixed<string | null> {
 		value: trimmed === '' ? null : trimmed,
 		problem: clean !== text ? 'contained characters PostgreSQL cannot store (removed)' : undefined
 	};
+}
+
+// The forms' rule: a link people will open must be http(s); javascript:, data:, ... would run in
+// their browser.
+const link = httpUrl('the link');
+
+/** A link cell (repo, demo, image): stored only if the app's forms would accept it, else null (reported). */
+export function httpLink(raw: unknown): Fixed<string | null> {
+	const text = cleanText(raw).value;
+	if (!text) return { value: null };
+	const checked = link.safeParse(text);
+	if (checked.success) {
+		const changed = checked.data !== text;
+		return { value: checked.data, problem: changed ? 'tabs or line breaks removed' : undefined };
+	}
+	// Escaped, so that line breaks or control characters in the value cannot garble the report.
+	const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+	return { value: null, problem: `${shown} left empty: ${checked.error.issues[0].message}` };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;

@@ -10,12 +10,18 @@ export interface LedgerEntry {
 	fields: Record<string, unknown>;
 }
 
+/** A project's link columns as the database holds them. */
+export type ProjectLinks = Record<'repo_url' | 'demo_url' | 'image_url', string | null>;
+
 export interface ExistingState {
 	/** Keyed `${source}|${airtableKey}`. */
 	ledger: Map<string, LedgerEntry>;
 	users: Map<string, { email: string; airtableId: string | null }>;
 	events: Map<string, { slug: string; joinCode: string; airtableId: string | null }>;
-	projects: Map<string, { joinCode: string; eventId: string; ownerId: string; airtableId: string | null }>;
+	projects: Map<
+		string,
+		{ joinCode: string; eventId: string; ownerId: string; airtableId: string | null; links: ProjectLinks }
+	>;
 	referrals: Map<string, { airtableId: string | null }>;
 	votes: Map<string, { voterId: string; projectId: string; airtableId: string | null }>;
 	/** `${eventId}:${userId}` */

@@ -1,12 +1,20 @@
 // Projects, their teams, referrals and votes: the second half of the import's decisions.
 
 import { randomUUID } from 'node:crypto';
-import { cleanText, linkIds, nonNegativeNumber, normalizeJoinCode, parseJsonText } from './normalize.ts';
+import {
+	cleanText,
+	httpLink,
+	linkIds,
+	nonNegativeNumber,
+	normalizeJoinCode,
+	parseJsonText
+} from './normalize.ts';
 import {
 	byCreation,
 	changedFields,
 	indexByAirtableId,
 	resolveRecord,
+	type ProjectLinks,
 	type Resolution,
 	type Row
 } from './plan.ts';
@@ -314,6 +322,13 @@ function planProjectRows(ctx: Context, drafts: Map<string, ProjectDraft>, votes:
 			report.fix('projects', record.id, field, fixed.problem);
 			return fixed.value;
 		};
+		const refused = new Map<keyof ProjectLinks, string>(); // column → Airtable field
+		const link = (field: string, column: keyof ProjectLinks) => {
+			const fixed = httpLink(text(field));
+			report.fix('projects', record.id, field, fixed.problem);
+			if (fixed.value === null && fixed.problem) refused.set(column, field);
+			return fixed.value;
+		};
 		let name = text('name');
 		if (!name) {
 			name = 'Untitled project';
@@ -329,9 +344,9 @@ function planProjectRows(ctx: Context, drafts: Map<string, ProjectDraft>, votes:
 		const fields: Row = {
 			name,
 			description: text('description') ?? '',
-			repo_url: text('repo'),
-			demo_url: text('demo'),
-			image_url: text('image_url'),
+			repo_url: link('repo', 'repo_url'),
+			demo_url: link('demo', 'demo_url'),
+			image_url: link('image_url', 'image_url'),
 			hours_spent: hours.value,
 			join_code: code,
 			owner_id: draft.ownerId,
@@ -355,6 +370,13 @@ function planProjectRows(ctx: Context, drafts: Map<string, ProjectDraft>, votes:
 			continue;
 		}
 		const patch = changedFields(resolution.previous, fields);
+		// A refused link clears an unsafe one an earlier import stored, never a usable one (set in Podium).
+		for (const [column, field] of refused) {
+			if (column in patch && httpLink(ctx.state.projects.get(id)?.links[column]).value) {
+				delete patch[column];
+				report.fix('projects', record.id, field, 'kept the http(s) link the database holds');
+			}
+		}
 		const linkedEvent = ctx.ids.events.get(draft.eventRec);
 		if (linkedEvent !== draft.eventId) {
 			report.fix(

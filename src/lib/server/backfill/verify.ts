@@ -1,6 +1,8 @@
 // `backfill:verify`: does the database hold what the source holds? Every record and every attendee,
 // collaborator and vote link of the source must be found in PostgreSQL, or be accounted for by the
-// report (skipped with a reason, merged, or deleted in PostgreSQL after it was imported).
+// report (skipped with a reason, merged, or deleted in PostgreSQL after it was imported). Field values
+// are not compared: a value the import had to change or leave empty (an unsafe link, say) is a fix
+// the report lists, not a missing record.
 
 import type { Database } from '../db.ts';
 import { importBackfill } from './import.ts';
