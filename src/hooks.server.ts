@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { logClientError } from '$lib/server/http/refusals';
 import { publicResponseCache } from '$lib/server/response-cache';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import {
@@ -55,10 +56,21 @@ const session: Handle = async ({ event, resolve }) => {
 
 export const handle = sequence(securityHeaders, publicResponseCache, session);
 
-/** Unexpected errors are logged in full and shown to the person as a generic message. */
+/**
+ * Errors SvelteKit raises for the client's mistakes (a malformed URI, a body over BODY_SIZE_LIMIT, a
+ * JSON post to a form) are logged in one line and shown as they are; unexpected errors are logged in
+ * full and shown to the person as a generic message with a reference to find the log entry by.
+ */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };
+	if (status < 500) {
+		// Only SvelteKit's own errors get here with a 4xx (error() in app code does not reach this hook),
+		// and their messages say what the client sent, nothing of the server's.
+		const detail = error instanceof Error && error.message ? error.message : message;
+		logClientError(event, status, detail);
+		return { message: detail };
+	}
 	const id = crypto.randomUUID();
 	console.error(`[${id}] ${event.request.method} ${event.url.pathname}:`, error);
-	return { message: status >= 500 ? `Something went wrong on our side (reference ${id}).` : message };
+	return { message: `Something went wrong on our side (reference ${id}).` };
 };
