@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { logClientError } from '$lib/server/http/refusals';
+import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import {
@@ -54,7 +55,8 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, publicResponseCache, session);
+// The boundary refuses bad requests before the cache or the session lookup spends anything on them.
+export const handle = sequence(securityHeaders, requestBoundary, publicResponseCache, session);
 
 /**
  * Errors SvelteKit raises for the client's mistakes (a malformed URI, a body over BODY_SIZE_LIMIT, a
