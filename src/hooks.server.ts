@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { privateWhenSignedIn } from '$lib/server/http/private-pages';
 import { logClientError } from '$lib/server/http/refusals';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
@@ -56,7 +57,13 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 // The boundary refuses bad requests before the cache or the session lookup spends anything on them.
-export const handle = sequence(securityHeaders, requestBoundary, publicResponseCache, session);
+export const handle = sequence(
+	securityHeaders,
+	requestBoundary,
+	publicResponseCache,
+	session,
+	privateWhenSignedIn
+);
 
 /**
  * Errors SvelteKit raises for the client's mistakes (a malformed URI, a body over BODY_SIZE_LIMIT, a

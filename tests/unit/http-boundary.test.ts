@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inspectFormBody } from '../../src/lib/server/http/form-body';
+import { privateNoStore } from '../../src/lib/server/http/private-pages';
 import { clientErrorLine } from '../../src/lib/server/http/refusals';
 import { isStorableText } from '../../src/lib/server/http/storable-text';
 
@@ -75,6 +76,22 @@ describe('inspectFormBody', () => {
 			status: 413,
 			message: 'The form is too large: Content-length of 600000 exceeds limit of 524288 bytes.'
 		});
+	});
+});
+
+describe('privateNoStore', () => {
+	it('makes any response private and unstored', () => {
+		expect(privateNoStore(null)).toBe('private, no-store');
+		expect(privateNoStore('public, max-age=1')).toBe('private, no-store');
+		expect(privateNoStore('max-age=3600')).toBe('private, no-store');
+	});
+
+	it('keeps what a route that already said no-store adds to it', () => {
+		expect(privateNoStore('private, no-store')).toBe('private, no-store');
+		expect(privateNoStore('no-store')).toBe('private, no-store');
+		expect(privateNoStore('no-store, no-cache, must-revalidate')).toBe(
+			'private, no-store, no-cache, must-revalidate'
+		);
 	});
 });
 
