@@ -1,6 +1,9 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/outage';
+import { privateWhenSignedIn } from '$lib/server/http/private-pages';
+import { logClientError } from '$lib/server/http/refusals';
+import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import {
@@ -54,9 +57,21 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, databaseOutage, publicResponseCache, session);
+// The boundary refuses bad requests before the cache or the session lookup spends anything on them.
+export const handle = sequence(
+	securityHeaders,
+	databaseOutage,
+	requestBoundary,
+	publicResponseCache,
+	session,
+	privateWhenSignedIn
+);
 
-/** Unexpected errors are logged in full and shown to the person as a generic message. */
+/**
+ * Errors SvelteKit raises for the client's mistakes (a malformed URI, a body over BODY_SIZE_LIMIT, a
+ * JSON post to a form) are logged in one line and shown as they are; unexpected errors are logged in
+ * full and shown to the person as a generic message with a reference to find the log entry by.
+ */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };
 	if (noteOutage(event, error)) {
@@ -65,7 +80,14 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 		);
 		return { message: OUTAGE_MESSAGE, retry: true };
 	}
+	if (status < 500) {
+		// Only SvelteKit's own errors get here with a 4xx (error() in app code does not reach this hook),
+		// and their messages say what the client sent, nothing of the server's.
+		const detail = error instanceof Error && error.message ? error.message : message;
+		logClientError(event, status, detail);
+		return { message: detail };
+	}
 	const id = crypto.randomUUID();
 	console.error(`[${id}] ${event.request.method} ${event.url.pathname}:`, error);
-	return { message: status >= 500 ? `Something went wrong on our side (reference ${id}).` : message };
+	return { message: `Something went wrong on our side (reference ${id}).` };
 };
