@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { applyMigrations, readMigrationState, type SqlConnection } from './migrations.ts';
 
@@ -22,7 +23,18 @@ export function readDatabaseTarget(env: NodeJS.ProcessEnv = process.env): Databa
 
 export class DatabaseNotReadyError extends Error {}
 
-function open(target: DatabaseTarget) {
+interface OpenedDatabase {
+	client: PrismaClient;
+	prepare: () => Promise<void>;
+	close: () => Promise<void>;
+	listen: (
+		channel: string,
+		onNotify: Notify,
+		onError: (error: Error) => void
+	) => Promise<() => Promise<void>>;
+}
+
+function open(target: DatabaseTarget): OpenedDatabase {
 	if (target.kind === 'server') {
 		const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
 		const client = new PrismaClient({
@@ -32,11 +44,23 @@ function open(target: DatabaseTarget) {
 			client,
 			prepare: () => checkServerIsMigrated(target.url),
 			close: async () => {},
-			listen: (channel: string, onNotify: Notify, onError: (error: Error) => void) =>
-				listenOnServer(target.url, channel, onNotify, onError)
+			listen: (channel, onNotify, onError) => listenOnServer(target.url, channel, onNotify, onError)
 		};
 	}
-	if (!target.dir.startsWith('memory://')) mkdirSync(target.dir, { recursive: true });
+	let unlock = () => {};
+	if (!target.dir.startsWith('memory://')) {
+		try {
+			mkdirSync(target.dir, { recursive: true });
+			// Before PGlite touches the files: a second process must never open them.
+			unlock = lockEmbeddedDirectory(target.dir);
+		} catch (error) {
+			return unavailable(
+				error instanceof EmbeddedLockError
+					? error.message
+					: `Cannot open the embedded database at ${target.dir}: ${(error as Error).message}`
+			);
+		}
+	}
 	const pglite = new PGlite(target.dir);
 	const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
 	return {
@@ -46,13 +70,35 @@ function open(target: DatabaseTarget) {
 			await pglite.waitReady;
 			await applyMigrations(pglite as SqlConnection);
 		},
-		close: () => pglite.close(),
+		close: async () => {
+			try {
+				await pglite.close();
+			} finally {
+				unlock();
+			}
+		},
 		// One database in this process: PGlite delivers its NOTIFYs to its own listeners.
-		listen: async (channel: string, onNotify: Notify) => {
+		listen: async (channel, onNotify) => {
 			await pglite.waitReady;
 			const stop = await pglite.listen(channel, onNotify);
 			return async () => stop();
 		}
+	};
+}
+
+/**
+ * A database this process may not open. The module is imported before anyone can catch an error, so
+ * the reason waits in prepareDatabase() (the app's start-up reports it and exits); a query gets it too.
+ */
+function unavailable(reason: string): OpenedDatabase {
+	const refuse = () => Promise.reject(new DatabaseNotReadyError(reason));
+	return {
+		client: new PrismaClient({
+			adapter: { provider: 'postgres', adapterName: 'unavailable', connect: refuse }
+		}),
+		prepare: refuse,
+		close: async () => {},
+		listen: refuse
 	};
 }
 
