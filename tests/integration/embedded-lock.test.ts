@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOCK_FILE } from '../../src/lib/server/embedded-lock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JsonLineProcess, lockProcess, openDatabaseProcess } from '../helpers/processes';
 
 // One process per embedded database directory: a second one on the same files would serve writes that
@@ -109,6 +109,36 @@ describe('the embedded database directory', () => {
 
 		const third = open(dir);
 		expect(await third.started).toEqual({ ready: third.pid });
+	}, 120_000);
+
+	it('is shared with a copy of the db module loaded again in the same process, as by the dev server', async () => {
+		// Vite's dev server runs db.ts again when the Prisma client is regenerated: the new copy must
+		// use the database already open here, neither open the files twice nor be refused by its own lock.
+		const dir = migratedDirectory();
+		const saved = process.env;
+		process.env = { ...saved, DATABASE_URL: '', EMBEDDED_DATABASE_DIR: dir };
+		try {
+			vi.resetModules();
+			const first = await import('../../src/lib/server/db');
+			await first.prepareDatabase();
+			await first.db.user.create({ data: { email: 'before@example.test', firstName: 'Before' } });
+			vi.resetModules();
+			const reloaded = await import('../../src/lib/server/db');
+			await reloaded.prepareDatabase();
+			expect((await reloaded.db.user.findMany({ select: { email: true } })).map((u) => u.email)).toEqual([
+				'before@example.test'
+			]);
+
+			const other = open(dir);
+			expect(await other.started).toBeUndefined();
+			expect(other.stderr.trim()).toMatch(refusal(dir, process.pid));
+
+			await reloaded.closeDatabase();
+			await first.closeDatabase();
+			expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+		} finally {
+			process.env = saved;
+		}
 	}, 120_000);
 
 	it('refuses the backfill while the app has it open', async () => {

@@ -47,21 +47,9 @@ function open(target: DatabaseTarget): OpenedDatabase {
 			listen: (channel, onNotify, onError) => listenOnServer(target.url, channel, onNotify, onError)
 		};
 	}
-	let unlock = () => {};
-	if (!target.dir.startsWith('memory://')) {
-		try {
-			mkdirSync(target.dir, { recursive: true });
-			// Before PGlite touches the files: a second process must never open them.
-			unlock = lockEmbeddedDirectory(target.dir);
-		} catch (error) {
-			return unavailable(
-				error instanceof EmbeddedLockError
-					? error.message
-					: `Cannot open the embedded database at ${target.dir}: ${(error as Error).message}`
-			);
-		}
-	}
-	const pglite = new PGlite(target.dir);
+	const embedded = openEmbedded(target.dir);
+	if (typeof embedded === 'string') return unavailable(embedded);
+	const { pglite } = embedded;
 	const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
 	return {
 		client,
@@ -70,13 +58,7 @@ function open(target: DatabaseTarget): OpenedDatabase {
 			await pglite.waitReady;
 			await applyMigrations(pglite as SqlConnection);
 		},
-		close: async () => {
-			try {
-				await pglite.close();
-			} finally {
-				unlock();
-			}
-		},
+		close: embedded.close,
 		// One database in this process: PGlite delivers its NOTIFYs to its own listeners.
 		listen: async (channel, onNotify) => {
 			await pglite.waitReady;
@@ -84,6 +66,51 @@ function open(target: DatabaseTarget): OpenedDatabase {
 			return async () => stop();
 		}
 	};
+}
+
+interface EmbeddedDatabase {
+	pglite: PGlite;
+	close: () => Promise<void>;
+}
+
+// The embedded databases this process has open, by directory, on globalThis because it outlives this
+// module: Vite's dev server runs db.ts again when it or the Prisma client changes, and the new copy
+// must use the database already open, not open its files a second time (nor be refused by its own lock).
+const openHere = ((
+	globalThis as { podiumEmbeddedDatabases?: Map<string, EmbeddedDatabase> }
+).podiumEmbeddedDatabases ??= new Map());
+
+/** Opens the embedded database in `dir`, or says why this process may not. */
+function openEmbedded(dir: string): EmbeddedDatabase | string {
+	if (dir.startsWith('memory://')) {
+		const pglite = new PGlite(dir);
+		return { pglite, close: () => pglite.close() };
+	}
+	const alreadyOpen = openHere.get(dir);
+	if (alreadyOpen) return alreadyOpen;
+	let unlock;
+	try {
+		mkdirSync(dir, { recursive: true });
+		// Before PGlite touches the files: a second process must never open them.
+		unlock = lockEmbeddedDirectory(dir);
+	} catch (error) {
+		if (error instanceof EmbeddedLockError) return error.message;
+		return `Cannot open the embedded database at ${dir}: ${(error as Error).message}`;
+	}
+	const embedded: EmbeddedDatabase = {
+		pglite: new PGlite(dir),
+		close: async () => {
+			if (openHere.get(dir) !== embedded) return; // closed already, by an earlier copy of this module
+			openHere.delete(dir);
+			try {
+				await embedded.pglite.close();
+			} finally {
+				unlock();
+			}
+		}
+	};
+	openHere.set(dir, embedded);
+	return embedded;
 }
 
 /**
