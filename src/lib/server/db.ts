@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { applyMigrations, readMigrationState, type SqlConnection } from './migrations.ts';
 
@@ -22,7 +23,18 @@ export function readDatabaseTarget(env: NodeJS.ProcessEnv = process.env): Databa
 
 export class DatabaseNotReadyError extends Error {}
 
-function open(target: DatabaseTarget) {
+interface OpenedDatabase {
+	client: PrismaClient;
+	prepare: () => Promise<void>;
+	close: () => Promise<void>;
+	listen: (
+		channel: string,
+		onNotify: Notify,
+		onError: (error: Error) => void
+	) => Promise<() => Promise<void>>;
+}
+
+function open(target: DatabaseTarget): OpenedDatabase {
 	if (target.kind === 'server') {
 		const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
 		const client = new PrismaClient({
@@ -32,12 +44,12 @@ function open(target: DatabaseTarget) {
 			client,
 			prepare: () => checkServerIsMigrated(target.url),
 			close: async () => {},
-			listen: (channel: string, onNotify: Notify, onError: (error: Error) => void) =>
-				listenOnServer(target.url, channel, onNotify, onError)
+			listen: (channel, onNotify, onError) => listenOnServer(target.url, channel, onNotify, onError)
 		};
 	}
-	if (!target.dir.startsWith('memory://')) mkdirSync(target.dir, { recursive: true });
-	const pglite = new PGlite(target.dir);
+	const embedded = openEmbedded(target.dir);
+	if (typeof embedded === 'string') return unavailable(embedded);
+	const { pglite } = embedded;
 	const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
 	return {
 		client,
@@ -46,13 +58,74 @@ function open(target: DatabaseTarget) {
 			await pglite.waitReady;
 			await applyMigrations(pglite as SqlConnection);
 		},
-		close: () => pglite.close(),
+		close: embedded.close,
 		// One database in this process: PGlite delivers its NOTIFYs to its own listeners.
-		listen: async (channel: string, onNotify: Notify) => {
+		listen: async (channel, onNotify) => {
 			await pglite.waitReady;
 			const stop = await pglite.listen(channel, onNotify);
 			return async () => stop();
 		}
+	};
+}
+
+interface EmbeddedDatabase {
+	pglite: PGlite;
+	close: () => Promise<void>;
+}
+
+// The embedded databases this process has open, by directory, on globalThis because it outlives this
+// module: Vite's dev server runs db.ts again when it or the Prisma client changes, and the new copy
+// must use the database already open, not open its files a second time (nor be refused by its own lock).
+const openHere = ((
+	globalThis as { podiumEmbeddedDatabases?: Map<string, EmbeddedDatabase> }
+).podiumEmbeddedDatabases ??= new Map());
+
+/** Opens the embedded database in `dir`, or says why this process may not. */
+function openEmbedded(dir: string): EmbeddedDatabase | string {
+	if (dir.startsWith('memory://')) {
+		const pglite = new PGlite(dir);
+		return { pglite, close: () => pglite.close() };
+	}
+	const alreadyOpen = openHere.get(dir);
+	if (alreadyOpen) return alreadyOpen;
+	let unlock;
+	try {
+		mkdirSync(dir, { recursive: true });
+		// Before PGlite touches the files: a second process must never open them.
+		unlock = lockEmbeddedDirectory(dir);
+	} catch (error) {
+		if (error instanceof EmbeddedLockError) return error.message;
+		return `Cannot open the embedded database at ${dir}: ${(error as Error).message}`;
+	}
+	const embedded: EmbeddedDatabase = {
+		pglite: new PGlite(dir),
+		close: async () => {
+			if (openHere.get(dir) !== embedded) return; // closed already, by an earlier copy of this module
+			openHere.delete(dir);
+			try {
+				await embedded.pglite.close();
+			} finally {
+				unlock();
+			}
+		}
+	};
+	openHere.set(dir, embedded);
+	return embedded;
+}
+
+/**
+ * A database this process may not open. The module is imported before anyone can catch an error, so
+ * the reason waits in prepareDatabase() (the app's start-up reports it and exits); a query gets it too.
+ */
+function unavailable(reason: string): OpenedDatabase {
+	const refuse = () => Promise.reject(new DatabaseNotReadyError(reason));
+	return {
+		client: new PrismaClient({
+			adapter: { provider: 'postgres', adapterName: 'unavailable', connect: refuse }
+		}),
+		prepare: refuse,
+		close: async () => {},
+		listen: refuse
 	};
 }
 
