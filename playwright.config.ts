@@ -11,8 +11,10 @@ const executablePath =
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	// Test files are independent (each signs in people of its own), so two run at once; the tests inside
+	// a file run in order.
 	fullyParallel: false,
-	workers: 1,
+	workers: Number(process.env.E2E_WORKERS) || 2,
 	retries: 0,
 	timeout: 30_000,
 	expect: { timeout: 5_000 },
