@@ -96,7 +96,8 @@ async function seed({ slug, voters, projectCount, prefix }) {
 		const people = Array.from({ length: voters }, (_, i) => ({
 			id: randomUUID(),
 			email: `${prefix}-${i}@bench.test`,
-			token: generateToken()
+			token: generateToken(),
+			device: randomUUID()
 		}));
 		await client.query('BEGIN');
 		await client.query(
@@ -244,9 +245,17 @@ function chooseBallots(people, projects) {
 	});
 }
 
-/** What SvelteKit's `use:enhance` sends for the ballot form, and how it reads the answer. */
+/**
+ * What the ballot page sends (src/lib/ballot/outbox.svelte.ts, as `use:enhance` would, plus the ballot's
+ * stamp: a device id, a sequence number and a key), and how it reads the answer.
+ */
 async function sendBallot({ person, picks }, eventSlug = slug) {
-	const body = new URLSearchParams(picks.map((id) => ['project', id])).toString();
+	const stamp = [
+		['device', person.device],
+		['seq', '1'],
+		['key', randomUUID()]
+	];
+	const body = new URLSearchParams([...picks.map((id) => ['project', id]), ...stamp]).toString();
 	const response = await request(`/events/${eventSlug}/vote`, {
 		method: 'POST',
 		headers: {

@@ -1,46 +1,16 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signIn, uniqueEmail } from './helpers/auth';
+import { createEvent, movePhase, person, submitProject } from './helpers/voting';
 
 // Voting from start to end, the way people do it: an owner opens voting from the admin pages, an
 // attendee votes, is refused for picking too many, votes, comes back and changes the vote; the owner
 // watches the ranking move live, reveals it on the projector, and closes voting, making it public.
 // Once with JavaScript (use:enhance, live count, live stream) and once without (plain forms, reloads).
 
-async function person(browser: Browser, name: string) {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await signIn(page, uniqueEmail(name.toLowerCase()), { profile: { firstName: name, lastName: 'Tester' } });
-	return page;
-}
-
-async function submitProject(page: Page, joinLink: string, name: string) {
-	await page.goto(new URL(joinLink).pathname);
-	await page.getByRole('link', { name: 'Submit a project' }).click();
-	await page.getByLabel('Project name').fill(name);
-	await page.getByLabel('Demo link').fill(`https://${name.toLowerCase().replace(/\W+/g, '-')}.example.test`);
-	await page.getByLabel('Repository link (optional)').fill('https://example.test/repo');
-	await page.getByLabel('Hours spent').fill('10');
-	await page.getByRole('button', { name: 'Submit project' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
-}
-
-/** Through the admin settings page: choose the phase, read what changes, confirm. */
-async function movePhase(owner: Page, slug: string, phase: 'voting' | 'closed') {
-	await owner.goto(`/events/${slug}/admin`);
-	await owner.getByLabel('Move the event to').selectOption(phase);
-	await owner.getByRole('button', { name: 'Continue…' }).click();
-	await owner.getByRole('button', { name: /Yes, move to/ }).click();
-	await expect(owner.getByRole('status')).toContainText('The event is now');
-}
-
 /** An event in `voting` with three projects, one of them the voter's own; the voter attends. */
 async function votingEvent(browser: Browser, voter: Page) {
 	const owner = await person(browser, 'Olive');
-	await owner.goto('/events/new');
-	await owner.getByLabel('Name').fill(`Vote Fest ${Date.now()}`);
-	await owner.getByRole('button', { name: 'Create event' }).click();
-	const joinLink = (await owner.getByTestId('event-join-link').textContent())!.trim();
-	const slug = new URL(owner.url()).pathname.split('/')[2];
+	const { slug, joinLink } = await createEvent(owner, 'Vote Fest');
 	await submitProject(await person(browser, 'Rita'), joinLink, 'Robot Arm');
 	await submitProject(await person(browser, 'Sol'), joinLink, 'Solar Kite');
 	await submitProject(voter, joinLink, 'My Own Thing');

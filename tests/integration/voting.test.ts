@@ -96,7 +96,8 @@ describe('getBallot', () => {
 describe('castBallot', () => {
 	it('records the picks, one vote per project, in the right event', async () => {
 		const { event, voter, ids } = await scene(20);
-		expect(await castBallot(voter.id, event.id, ids.slice(0, 3))).toEqual({
+		expect(await castBallot(voter.id, event.id, ids.slice(0, 3))).toMatchObject({
+			outcome: 'recorded',
 			picks: ids.slice(0, 3),
 			limit: 3
 		});

@@ -28,7 +28,8 @@ function phaseRefusal(phase: EventPhase): RuleViolation | undefined {
 
 /**
  * The ballot of an attendee in `voting`: every project of the event except their own and their teams',
- * in an order shuffled for this voter and stable across visits, with the picks they have made so far.
+ * in an order shuffled for this voter and stable across visits, with the picks they have made so far and
+ * when they were saved.
  */
 export async function getBallot(voterId: string, eventId: string) {
 	const notMine = {
@@ -40,7 +41,7 @@ export async function getBallot(voterId: string, eventId: string) {
 		db.event.findUnique({ where: { id: eventId }, select: { phase: true } }),
 		db.eventAttendee.findUnique({
 			where: { eventId_userId: { eventId, userId: voterId } },
-			select: { userId: true }
+			select: { ballotSavedAt: true }
 		}),
 		db.project.count({ where: { eventId } }),
 		db.project.findMany({ where: notMine, select: projectCardSelect }),
@@ -53,6 +54,7 @@ export async function getBallot(voterId: string, eventId: string) {
 	return {
 		limit: voteLimitFor(projectCount),
 		picks: votes.map((v) => v.projectId),
+		savedAt: attendance.ballotSavedAt,
 		projects: shuffleFor(voterId, projects).map(toProjectCard)
 	};
 }
@@ -73,11 +75,14 @@ function refusalOf(error: unknown): RuleViolation | undefined {
 }
 
 const NOT_IN_EVENT = 'One of your picks is not a project of this event. Reload the ballot and pick again.';
+const UNREADABLE_STAMP = 'This ballot could not be read. Reload the page and send it again.';
 
 /** The refusal for each outcome of the database function cast_ballot, in the voter's words. */
 function refusalFor(outcome: string, limit: number, picked: number): RuleViolation | undefined {
 	switch (outcome) {
 		case 'recorded':
+		case 'repeat':
+		case 'outdated':
 			return undefined;
 		case 'event_not_found':
 			return new RuleViolation('Event not found.', 404);
@@ -101,22 +106,54 @@ function refusalFor(outcome: string, limit: number, picked: number): RuleViolati
 }
 
 /**
+ * Identifies one ballot sent by the ballot page, so that sending it again is harmless: the browser's
+ * `device` id, a `seq` that grows with each new ballot of that device, and the ballot's own `key`.
+ */
+export interface BallotStamp {
+	device: string;
+	seq: number;
+	key: string;
+}
+
+/**
+ * What became of a ballot: `recorded`; a `repeat` of a stamped ballot already recorded; or `outdated`, a
+ * stamped ballot older than one already recorded from its device. The last two change nothing. `picks`
+ * and `savedAt` are the ballot on record afterwards.
+ */
+export interface CastBallot {
+	outcome: 'recorded' | 'repeat' | 'outdated';
+	picks: string[];
+	savedAt: Date;
+	limit: number;
+}
+
+/**
  * Records an attendee's ballot: the picks replace any earlier ones, all or nothing. Refused with a
  * RuleViolation (nothing recorded) unless the event is in `voting`, the voter attends it, and the picks
  * are distinct projects of the event, none their own or their team's, within the limit. Casting the same
- * ballot again changes nothing.
+ * ballot again changes nothing. A stamped ballot is applied at most once, and never after a newer one of
+ * the same device (see BallotStamp).
  */
-export function castBallot(voterId: string, eventId: string, projectIds: string[]) {
+export function castBallot(voterId: string, eventId: string, projectIds: string[], stamp?: BallotStamp) {
 	if (!isUuid(eventId)) return Promise.reject(new RuleViolation('Event not found.', 404));
-	return recordBallot(voterId, { id: eventId }, projectIds);
+	return recordBallot(voterId, { id: eventId }, projectIds, stamp);
 }
 
 /** castBallot for the event at `slug`, as the ballot form sends it: one query less on the hot path. */
-export function castBallotAt(voterId: string, slug: string, projectIds: string[]) {
-	return recordBallot(voterId, { slug }, projectIds);
+export function castBallotAt(voterId: string, slug: string, projectIds: string[], stamp?: BallotStamp) {
+	return recordBallot(voterId, { slug }, projectIds, stamp);
 }
 
-async function recordBallot(voterId: string, event: { id: string } | { slug: string }, projectIds: string[]) {
+function isStamp(stamp: BallotStamp): boolean {
+	return isUuid(stamp.device) && isUuid(stamp.key) && Number.isSafeInteger(stamp.seq) && stamp.seq > 0;
+}
+
+async function recordBallot(
+	voterId: string,
+	event: { id: string } | { slug: string },
+	projectIds: string[],
+	stamp: BallotStamp | undefined
+): Promise<CastBallot> {
 	if (projectIds.length === 0) {
 		throw new RuleViolation('Pick at least one project before you send your ballot.');
 	}
@@ -124,20 +161,24 @@ async function recordBallot(voterId: string, event: { id: string } | { slug: str
 		throw new RuleViolation('You picked the same project more than once: pick each project at most once.');
 	}
 	if (!projectIds.every(isUuid) || !isUuid(voterId)) throw new RuleViolation(NOT_IN_EVENT);
+	if (stamp && !isStamp(stamp)) throw new RuleViolation(UNREADABLE_STAMP);
 	const eventId = 'id' in event ? event.id : null;
 	const slug = 'slug' in event ? event.slug : null;
 
-	// The checks and the writes happen in the database function cast_ballot (its migration explains why
+	// The checks and the writes happen in the database function cast_ballot (its migrations explain why
 	// and how concurrent ballots of one voter are serialised): one round trip per ballot.
-	let rows: { outcome: string; vote_limit: number }[];
+	// saved_picks and saved_at are set for every outcome that is not a refusal.
+	let rows: { outcome: string; vote_limit: number; saved_picks: string[]; saved_at: Date }[];
 	try {
 		rows = await db.$queryRaw`
-			SELECT outcome, vote_limit FROM cast_ballot(${voterId}::uuid, ${eventId}::uuid, ${slug}::text, ${projectIds}::uuid[])`;
+			SELECT outcome, vote_limit, saved_picks, saved_at
+			FROM cast_ballot(${voterId}::uuid, ${eventId}::uuid, ${slug}::text, ${projectIds}::uuid[],
+				${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid)`;
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
-	const { outcome, vote_limit: limit } = rows[0];
+	const { outcome, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
-	return { picks: projectIds, limit };
+	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit };
 }

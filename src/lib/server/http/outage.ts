@@ -1,4 +1,4 @@
-import { error, type Handle, type RequestEvent } from '@sveltejs/kit';
+import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 
 // While the database is down (restarting, failing over, a network cut), requests answer 503 with "try
 // again in a moment" instead of a generic 500: people and the ballot's retry logic can tell a passing
@@ -72,8 +72,17 @@ export const databaseOutage: Handle = async ({ event, resolve }) => {
 	try {
 		response = await resolve(event);
 	} catch (e) {
-		if (isDatabaseUnavailable(e)) error(503, { message: OUTAGE_MESSAGE, retry: true });
-		throw e;
+		if (!isDatabaseUnavailable(e)) throw e;
+		// An enhanced form post (every ballot: its sender is signed in, so the session lookup fails first)
+		// gets the ActionResult its client reads, with the Retry-After it waits for. SvelteKit's answer to
+		// an error thrown here would carry neither.
+		if (event.request.headers.get('x-sveltekit-action') === 'true') {
+			return json(
+				{ type: 'error', error: { message: OUTAGE_MESSAGE, retry: true } },
+				{ status: 503, headers: { 'retry-after': RETRY_AFTER_SECONDS, 'cache-control': 'no-store' } }
+			);
+		}
+		error(503, { message: OUTAGE_MESSAGE, retry: true });
 	}
 	if (response.status !== 500 || !failedByOutage.has(event.request)) return response;
 	const headers = new Headers(response.headers);

@@ -10,7 +10,8 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const found = await orError(findEventBySlug(event.params.slug, user.id));
 	const ballot = await orError(getBallot(user.id, found.id));
-	return { event: { name: found.name, slug: found.slug }, ballot };
+	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).
+	return { event: { name: found.name, slug: found.slug }, ballot, voter: user.id };
 };
 
 export const actions: Actions = {
@@ -18,8 +19,11 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await parseForm(event.request, ballotSchema);
 		if (form.failure) return form.failure;
-		const cast = await attempt(castBallotAt(user.id, event.params.slug, form.data.project), form.values);
+		const { project, stamp } = form.data;
+		const cast = await attempt(castBallotAt(user.id, event.params.slug, project, stamp), form.values);
 		if (cast.failure) return cast.failure;
-		return { saved: true, picks: cast.value.picks };
+		const { outcome, picks, savedAt } = cast.value;
+		// The picks on record, which after a repeat or an outdated ballot may differ from those sent.
+		return { saved: true, picks, savedAt, outcome, key: stamp?.key };
 	}
 };
