@@ -1,4 +1,5 @@
-import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { errorFromHandle } from './refusals';
 
 // While the database is down (restarting, failing over, a network cut), requests answer 503 with "try
 // again in a moment" instead of a generic 500: people and the ballot's retry logic can tell a passing
@@ -76,13 +77,12 @@ export const databaseOutage: Handle = async ({ event, resolve }) => {
 		// An enhanced form post (every ballot: its sender is signed in, so the session lookup fails first)
 		// gets the ActionResult its client reads, with the Retry-After it waits for. SvelteKit's answer to
 		// an error thrown here would carry neither.
-		if (event.request.headers.get('x-sveltekit-action') === 'true') {
-			return json(
-				{ type: 'error', error: { message: OUTAGE_MESSAGE, retry: true } },
-				{ status: 503, headers: { 'retry-after': RETRY_AFTER_SECONDS, 'cache-control': 'no-store' } }
-			);
-		}
-		error(503, { message: OUTAGE_MESSAGE, retry: true });
+		return errorFromHandle(
+			event,
+			503,
+			{ message: OUTAGE_MESSAGE, retry: true },
+			{ 'retry-after': RETRY_AFTER_SECONDS, 'cache-control': 'no-store' }
+		);
 	}
 	if (response.status !== 500 || !failedByOutage.has(event.request)) return response;
 	const headers = new Headers(response.headers);

@@ -27,8 +27,21 @@ export function logClientError(event: RequestEvent, status: number, message: str
  */
 export function refuse(event: RequestEvent, { status, message }: Refusal): Response {
 	logClientError(event, status, message);
+	return errorFromHandle(event, status, { message });
+}
+
+/**
+ * An error answered from a handle: the ActionResult an enhanced form reads (with `headers`), else
+ * SvelteKit's own answer to `error()` (which cannot carry headers).
+ */
+export function errorFromHandle(
+	event: RequestEvent,
+	status: number,
+	body: App.Error,
+	headers: Record<string, string> = {}
+): Response {
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
-		return json({ type: 'error', error: { message } }, { status });
+		return json({ type: 'error', error: body }, { status, headers });
 	}
-	error(status, message);
+	error(status, body);
 }
