@@ -43,6 +43,17 @@ class CuttableProxy {
 	}
 }
 
+/** An app of the test's own whose connections to the database at `databaseUrl` go through a proxy. */
+async function appBehindProxy(databaseUrl: string) {
+	const target = new URL(databaseUrl);
+	const proxy = new CuttableProxy(target.hostname, Number(target.port || 5432));
+	await proxy.open();
+	const viaProxy = new URL(databaseUrl);
+	viaProxy.hostname = '127.0.0.1';
+	viaProxy.port = String(proxy.port);
+	return { proxy, server: new OwnServer({ DATABASE_URL: viaProxy.toString() }) };
+}
+
 test('pages, form actions, signed-in requests and health answer 503 during an outage, and recover', async () => {
 	const databaseUrl = process.env.DATABASE_URL?.trim();
 	test.skip(
@@ -50,13 +61,7 @@ test('pages, form actions, signed-in requests and health answer 503 during an ou
 		'The embedded database runs inside the app process: there is no connection to cut (run with TEST_DATABASE_URL).'
 	);
 	test.setTimeout(60_000);
-	const target = new URL(databaseUrl!);
-	const proxy = new CuttableProxy(target.hostname, Number(target.port || 5432));
-	await proxy.open();
-	const viaProxy = new URL(databaseUrl!);
-	viaProxy.hostname = '127.0.0.1';
-	viaProxy.port = String(proxy.port);
-	const server = new OwnServer({ DATABASE_URL: viaProxy.toString() });
+	const { proxy, server } = await appBehindProxy(databaseUrl!);
 	const get = (path: string, headers: Record<string, string> = {}) =>
 		fetch(`${server.origin}${path}`, { headers: { accept: 'text/html', ...headers }, redirect: 'manual' });
 	const signInPost = (headers: Record<string, string> = {}) =>
@@ -144,13 +149,7 @@ test('a ballot sent during a database outage waits, and is saved when the databa
 	const databaseUrl = process.env.DATABASE_URL?.trim();
 	test.skip(!databaseUrl, 'Needs a PostgreSQL server to cut (run with TEST_DATABASE_URL).');
 	test.setTimeout(90_000);
-	const target = new URL(databaseUrl!);
-	const proxy = new CuttableProxy(target.hostname, Number(target.port || 5432));
-	await proxy.open();
-	const viaProxy = new URL(databaseUrl!);
-	viaProxy.hostname = '127.0.0.1';
-	viaProxy.port = String(proxy.port);
-	const server = new OwnServer({ DATABASE_URL: viaProxy.toString() });
+	const { proxy, server } = await appBehindProxy(databaseUrl!);
 	try {
 		const { token, slug } = await seedBallot(databaseUrl!);
 		await server.start();
