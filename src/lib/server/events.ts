@@ -1,11 +1,11 @@
 import type { EventPhase, Prisma } from './generated/prisma/client.ts';
-
-type Transaction = Prisma.TransactionClient;
 import { db } from './db.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
 import { isVisibleTo } from './event-access.ts';
 import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
+
+type Transaction = Prisma.TransactionClient;
 
 /** What each phase means for attendees, in their words. */
 export const PHASE_LABELS: Record<EventPhase, string> = {
@@ -162,7 +162,6 @@ export async function recordReferral(eventId: string, userId: string, content: s
 	if (!(await isAttendee(eventId, userId))) {
 		throw new RuleViolation('Join the event before answering.', 403);
 	}
-	if ((await db.referral.count({ where: { eventId, userId } })) > 0) return;
 	try {
 		await db.referral.create({ data: { eventId, userId, content } });
 	} catch (error) {

@@ -16,9 +16,9 @@ async function join(event: RequestEvent<{ code: string }>, userId: string) {
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	if (!isFirstPartyNavigation(event.request)) return { code: event.params.code, confirm: true };
+	if (!isFirstPartyNavigation(event.request)) return { code: event.params.code };
 	const failure = await join(event, user.id);
-	return { code: event.params.code, confirm: false, message: failure.data.message };
+	return { code: event.params.code, message: failure.data.message };
 };
 
 export const actions: Actions = {
