@@ -2,5 +2,10 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => ({
 	// This reaches every page: the header's name only, never the user's private fields.
-	user: locals.user ? { displayName: locals.user.displayName || locals.user.email } : null
+	user: locals.user
+		? {
+				displayName: locals.user.displayName || locals.user.email,
+				isPlatformAdmin: locals.user.isPlatformAdmin
+			}
+		: null
 });

@@ -89,7 +89,7 @@ function sessionUser(user: {
 	lastName: string | null;
 	displayName: string;
 }): SessionUser {
-	return { ...user, profileComplete: true };
+	return { ...user, profileComplete: true, isPlatformAdmin: false };
 }
 
 /** Just enough of a RequestEvent for the guards and the handlers: the real thing SvelteKit passes. */

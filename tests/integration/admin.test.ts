@@ -35,6 +35,10 @@ async function refusal(work: Promise<unknown>) {
 	return error as RuleViolation;
 }
 
+function visitor(user: { id: string }, isPlatformAdmin = false) {
+	return { id: user.id, isPlatformAdmin };
+}
+
 function actorOf(user: { id: string; displayName: string; email: string }): Actor {
 	return { id: user.id, displayName: user.displayName, email: user.email };
 }
@@ -87,12 +91,28 @@ async function scene() {
 describe('who may use the admin pages', () => {
 	it('is the owner only: others get 403, and a draft stays invisible (404)', async () => {
 		const { owner, event, alice } = await scene();
-		expect((await findOwnedEvent(owner.id, event.slug)).id).toBe(event.id);
-		expect((await refusal(findOwnedEvent(alice.id, event.slug))).status).toBe(403);
-		expect((await refusal(findOwnedEvent(owner.id, 'no-such-event'))).status).toBe(404);
+		expect((await findOwnedEvent(visitor(owner), event.slug)).id).toBe(event.id);
+		expect((await refusal(findOwnedEvent(visitor(alice), event.slug))).status).toBe(403);
+		expect((await refusal(findOwnedEvent(visitor(owner), 'no-such-event'))).status).toBe(404);
 		const draft = await make.createEvent({ ownerId: owner.id, phase: 'draft' });
-		expect((await refusal(findOwnedEvent(alice.id, draft.slug))).status).toBe(404);
-		expect((await findOwnedEvent(owner.id, draft.slug)).phase).toBe('draft');
+		expect((await refusal(findOwnedEvent(visitor(alice), draft.slug))).status).toBe(404);
+		expect((await findOwnedEvent(visitor(owner), draft.slug)).phase).toBe('draft');
+	});
+
+	it('includes platform admins, for every event, and records what they do as done by them', async () => {
+		const { event, owner } = await scene();
+		const operator = await make.createUser({ firstName: 'Opal' });
+		const draft = await make.createEvent({ ownerId: owner.id, phase: 'draft' });
+		// The role is read from the session, and again inside each write: without it, no way in.
+		expect((await refusal(findOwnedEvent(visitor(operator), event.slug))).status).toBe(403);
+		await expect(regenerateEventJoinCode(actorOf(operator), event.id)).rejects.toThrow(RuleViolation);
+		await db.user.update({ where: { id: operator.id }, data: { platformAdminSince: new Date() } });
+		expect((await findOwnedEvent(visitor(operator, true), event.slug)).id).toBe(event.id);
+		expect((await findOwnedEvent(visitor(operator, true), draft.slug)).id).toBe(draft.id);
+		await regenerateEventJoinCode(actorOf(operator), event.id);
+		const [entry] = (await listAuditLog(event.id, first)).entries;
+		expect(entry).toMatchObject({ action: 'join_code_regenerated' });
+		expect(entry.actorName).toContain(operator.email);
 	});
 
 	it('refuses every change by an attendee or another event’s owner, and changes nothing', async () => {

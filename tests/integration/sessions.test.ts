@@ -33,7 +33,8 @@ describe('sessions', () => {
 			firstName: 'Ada',
 			lastName: 'Lovelace',
 			displayName: 'Ada E.',
-			profileComplete: true
+			profileComplete: true,
+			isPlatformAdmin: false
 		});
 		expect(result.renewed).toBe(false);
 	});
@@ -141,7 +142,8 @@ describe('requireUser', () => {
 		firstName: 'Ada',
 		lastName: null,
 		displayName: 'Ada',
-		profileComplete: true
+		profileComplete: true,
+		isPlatformAdmin: false
 	};
 
 	it('returns the signed-in user with a complete profile', () => {
@@ -183,10 +185,10 @@ describe('privacy of the root layout', () => {
 		const { user: locals } = await validateSessionToken(token);
 		// locals.user itself carries no private field, so nothing downstream can leak one by accident.
 		expect(Object.keys(locals ?? {}).sort()).toEqual(
-			['displayName', 'email', 'firstName', 'id', 'lastName', 'profileComplete'].sort()
+			['displayName', 'email', 'firstName', 'id', 'isPlatformAdmin', 'lastName', 'profileComplete'].sort()
 		);
 		const data = await layoutLoad({ locals: { user: locals, session: null } } as never);
-		expect(data).toEqual({ user: { displayName: 'Pat' } });
+		expect(data).toEqual({ user: { displayName: 'Pat', isPlatformAdmin: false } });
 		expect(JSON.stringify(data)).not.toMatch(/555|Secret|Hidden|2008|private@/);
 	});
 });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -68,6 +69,10 @@ function open(target: DatabaseTarget): OpenedDatabase {
 	};
 }
 
+// The extensions the migrations create (pg_trgm: the admin search's trigram indexes) must be loaded into
+// PGlite; a PostgreSQL server ships them.
+const embeddedOptions = { extensions: { pg_trgm } };
+
 interface EmbeddedDatabase {
 	pglite: PGlite;
 	close: () => Promise<void>;
@@ -83,7 +88,7 @@ const openHere = ((
 /** Opens the embedded database in `dir`, or says why this process may not. */
 function openEmbedded(dir: string): EmbeddedDatabase | string {
 	if (dir.startsWith('memory://')) {
-		const pglite = new PGlite(dir);
+		const pglite = new PGlite(dir, embeddedOptions);
 		return { pglite, close: () => pglite.close() };
 	}
 	const alreadyOpen = openHere.get(dir);
@@ -98,7 +103,7 @@ function openEmbedded(dir: string): EmbeddedDatabase | string {
 		return `Cannot open the embedded database at ${dir}: ${(error as Error).message}`;
 	}
 	const embedded: EmbeddedDatabase = {
-		pglite: new PGlite(dir),
+		pglite: new PGlite(dir, embeddedOptions),
 		close: async () => {
 			if (openHere.get(dir) !== embedded) return; // closed already, by an earlier copy of this module
 			openHere.delete(dir);

@@ -6,11 +6,13 @@ import { Prisma } from './generated/prisma/client.ts';
  * is written for the person who made the request; nothing has been changed when it is thrown.
  */
 export class RuleViolation extends Error {
-	constructor(
-		message: string,
-		readonly status: 400 | 403 | 404 | 409 | 429 = 400
-	) {
+	readonly status: 400 | 403 | 404 | 409 | 429;
+
+	// A plain field rather than a parameter property: operator commands run this file with Node's type
+	// stripping, which does not support those.
+	constructor(message: string, status: 400 | 403 | 404 | 409 | 429 = 400) {
 		super(message);
+		this.status = status;
 	}
 }
 

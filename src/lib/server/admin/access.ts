@@ -25,29 +25,44 @@ const ownedEventSelect = {
 	slug: true,
 	phase: true,
 	joinCode: true,
-	ownerId: true
+	ownerId: true,
+	deletedAt: true
 } as const;
 
-function checkOwner(event: (OwnedEvent & { ownerId: string }) | null, userId: string): OwnedEvent {
-	// A draft is invisible to everyone but its owner, so a stranger learns nothing, not even that it exists.
-	if (!event || !isVisibleTo(event, userId)) {
+/** Who asks for an event's owner pages: platform admins may open every event's, as themselves. */
+export interface OwnerPagesVisitor {
+	id: string;
+	isPlatformAdmin: boolean;
+}
+
+type OwnedEventRow = OwnedEvent & { ownerId: string; deletedAt: Date | null };
+
+function checkOwner(event: OwnedEventRow | null, visitor: OwnerPagesVisitor): OwnedEvent {
+	if (!visitor.isPlatformAdmin) {
+		// A draft is invisible to everyone but its owner, so a stranger learns nothing, not even that it
+		// exists; a deleted event is gone for everyone but platform admins.
+		if (!event || event.deletedAt || !isVisibleTo(event, visitor.id)) {
+			throw new RuleViolation('Event not found.', 404);
+		}
+		if (event.ownerId !== visitor.id) {
+			throw new RuleViolation('Only the owner of this event can use its admin pages.', 403);
+		}
+	} else if (!event) {
 		throw new RuleViolation('Event not found.', 404);
-	}
-	if (event.ownerId !== userId) {
-		throw new RuleViolation('Only the owner of this event can use its admin pages.', 403);
 	}
 	return { id: event.id, name: event.name, slug: event.slug, phase: event.phase, joinCode: event.joinCode };
 }
 
-/** The event at `slug` if `userId` owns it; otherwise a RuleViolation (403, or 404 for a draft). */
-export async function findOwnedEvent(userId: string, slug: string): Promise<OwnedEvent> {
+/** The event at `slug` if `visitor` owns it or is a platform admin; otherwise a RuleViolation (403, or 404). */
+export async function findOwnedEvent(visitor: OwnerPagesVisitor, slug: string): Promise<OwnedEvent> {
 	const event = await db.event.findUnique({ where: { slug }, select: ownedEventSelect });
-	return checkOwner(event, userId);
+	return checkOwner(event, visitor);
 }
 
 /**
- * The same check by id inside a write's transaction: every admin change re-checks ownership where it
- * writes, so that a route which forgot its guard still changes nothing for anyone else.
+ * The same check by id inside a write's transaction: every admin change re-checks ownership (or the
+ * platform admin role, read again here) where it writes, so that a route which forgot its guard still
+ * changes nothing for anyone else.
  */
 export async function lockOwnedEvent(
 	tx: Prisma.TransactionClient,
@@ -55,5 +70,6 @@ export async function lockOwnedEvent(
 	eventId: string
 ): Promise<OwnedEvent> {
 	const event = await tx.event.findUnique({ where: { id: eventId }, select: ownedEventSelect });
-	return checkOwner(event, userId);
+	const user = await tx.user.findUnique({ where: { id: userId }, select: { platformAdminSince: true } });
+	return checkOwner(event, { id: userId, isPlatformAdmin: Boolean(user?.platformAdminSince) });
 }

@@ -1,4 +1,4 @@
-import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { findOwnedEvent, type OwnedEvent } from '../admin/access.ts';
 import { orError } from '../rules.ts';
 import { pathOf } from './redirect.ts';
@@ -28,8 +28,8 @@ export function requireSignedIn(event: RequestEvent): SessionUser {
 // the engineers of those areas, built on requireUser.
 
 /**
- * The signed-in owner of the event at `slug`, and that event (id, name, slug, phase, join code).
- * Anyone else gets a 403 (a 404 for a draft, which only its owner may know of); a visitor signs in first.
+ * The signed-in owner of the event at `slug` (or a platform admin), and that event (id, name, slug,
+ * phase, join code). Anyone else gets a 403 (a 404 for a draft, which only its owner may know of); a visitor signs in first.
  * Call it in every load, action and endpoint of the event's admin pages.
  */
 export async function requireEventOwner(
@@ -37,5 +37,15 @@ export async function requireEventOwner(
 	slug: string
 ): Promise<{ user: SessionUser; owned: OwnedEvent }> {
 	const user = requireUser(event);
-	return { user, owned: await orError(findOwnedEvent(user.id, slug)) };
+	return { user, owned: await orError(findOwnedEvent(user, slug)) };
+}
+
+/**
+ * The signed-in platform admin: the one guard of everything under /admin. A visitor signs in first;
+ * anyone else gets a 403. Call it in every load, action and endpoint there, not only in the layout.
+ */
+export function requirePlatformAdmin(event: RequestEvent): SessionUser {
+	const user = requireUser(event);
+	if (!user.isPlatformAdmin) error(403, 'Only platform admins can use this page.');
+	return user;
 }

@@ -21,6 +21,8 @@ export interface SessionUser {
 	displayName: string;
 	/** False until the first-sign-in profile step is done; requireUser sends such users there. */
 	profileComplete: boolean;
+	/** May use the app-wide admin area (/admin) and every event's owner pages. */
+	isPlatformAdmin: boolean;
 }
 
 export interface Session {
@@ -58,7 +60,8 @@ export async function validateSessionToken(
 	const [row] = await db.$queryRaw<SessionRow[]>`
 		SELECT s.id, s.user_id AS "userId", s.expires_at AS "expiresAt", u.email, u.first_name AS "firstName",
 			u.last_name AS "lastName", u.display_name AS "displayName",
-			u.profile_completed_at IS NOT NULL AS "profileComplete"
+			u.profile_completed_at IS NOT NULL AS "profileComplete",
+			u.platform_admin_since IS NOT NULL AS "isPlatformAdmin"
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ${hashToken(token)}`;
 	if (!row) return none;
@@ -80,7 +83,8 @@ export async function validateSessionToken(
 			firstName: row.firstName,
 			lastName: row.lastName,
 			displayName: row.displayName || defaultDisplayName(row.firstName, row.lastName),
-			profileComplete: row.profileComplete
+			profileComplete: row.profileComplete,
+			isPlatformAdmin: row.isPlatformAdmin
 		},
 		renewed
 	};
