@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { applyMigrations, type SqlConnection } from '../../../src/lib/server/migrations';
 
 /**
@@ -26,7 +27,7 @@ export class OwnServer {
 	}
 
 	async withDatabase<T>(fn: (db: PGlite) => Promise<T>): Promise<T> {
-		const db = await PGlite.create(this.databaseDir);
+		const db = await PGlite.create(this.databaseDir, { extensions: { pg_trgm } });
 		try {
 			await applyMigrations(db as unknown as SqlConnection);
 			return await fn(db);
