@@ -10,6 +10,10 @@ export interface OwnedEvent {
 	slug: string;
 	phase: EventPhase;
 	joinCode: string;
+	/** Whether the visitor is a platform admin on someone else's event (the pages say so). */
+	asPlatformAdmin?: boolean;
+	/** Soft-deleted by a platform admin (only platform admins still reach such an event). */
+	deleted?: boolean;
 }
 
 /** Who acts on the admin pages: the signed-in owner, as the audit log records them. */
@@ -50,7 +54,15 @@ function checkOwner(event: OwnedEventRow | null, visitor: OwnerPagesVisitor): Ow
 	} else if (!event) {
 		throw new RuleViolation('Event not found.', 404);
 	}
-	return { id: event.id, name: event.name, slug: event.slug, phase: event.phase, joinCode: event.joinCode };
+	return {
+		id: event.id,
+		name: event.name,
+		slug: event.slug,
+		phase: event.phase,
+		joinCode: event.joinCode,
+		asPlatformAdmin: event.ownerId !== visitor.id,
+		deleted: event.deletedAt !== null
+	};
 }
 
 /** The event at `slug` if `visitor` owns it or is a platform admin; otherwise a RuleViolation (403, or 404). */

@@ -5,5 +5,13 @@ import type { LayoutServerLoad } from './$types';
 // again itself: a layout load does not protect actions or endpoints.
 export const load: LayoutServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
-	return { admin: { name: owned.name, slug: owned.slug, phase: owned.phase } };
+	return {
+		admin: {
+			name: owned.name,
+			slug: owned.slug,
+			phase: owned.phase,
+			asPlatformAdmin: owned.asPlatformAdmin ?? false,
+			deleted: owned.deleted ?? false
+		}
+	};
 };
