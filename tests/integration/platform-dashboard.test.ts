@@ -33,7 +33,7 @@ async function renderPage(range = RANGE) {
 		...(await loadDashboard(range, NOW))
 	};
 	// The layout's data is not read by the page; the page's own is all it needs.
-	const { body } = render(DashboardPage, { props: { data: data as never, params: {} as never } });
+	const { body } = render(DashboardPage, { props: { data: data as never } });
 	return body.replace(/\s+/g, ' ');
 }
 
