@@ -1,5 +1,6 @@
 import { db } from '../db.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { isStorableText } from '../http/storable-text.ts';
 import { isUuid } from '../ids.ts';
 import { RuleViolation } from '../rules.ts';
 
@@ -24,7 +25,11 @@ const DELETED: readonly DeletedFilter[] = ['include', 'exclude', 'only'];
 
 /** Reads `?q=&deleted=&after=&before=`: anything odd falls back to the first page of everyone. */
 export function readPeopleRequest(params: URLSearchParams): PeopleRequest {
-	const text = (name: string) => (params.get(name) ?? '').trim().slice(0, 200) || undefined;
+	// The request boundary already refuses a NUL in the query string; this reader stands on its own too.
+	const text = (name: string) => {
+		const value = (params.get(name) ?? '').trim().slice(0, 200);
+		return value && isStorableText(value) ? value : undefined;
+	};
 	const deleted = params.get('deleted') as DeletedFilter;
 	const after = text('after');
 	return {
