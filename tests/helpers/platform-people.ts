@@ -35,7 +35,10 @@ export async function snapshotOf(...userIds: string[]) {
 		db.user.findMany({ where: { id: ids }, orderBy: { id: 'asc' } }),
 		db.eventAttendee.findMany({ where: { userId: ids }, orderBy: [{ eventId: 'asc' }, { userId: 'asc' }] }),
 		db.project.findMany({ where: { ownerId: ids }, orderBy: { id: 'asc' } }),
-		db.projectCollaborator.findMany({ where: { userId: ids }, orderBy: [{ projectId: 'asc' }, { userId: 'asc' }] }),
+		db.projectCollaborator.findMany({
+			where: { userId: ids },
+			orderBy: [{ projectId: 'asc' }, { userId: 'asc' }]
+		}),
 		db.vote.findMany({ where: { voterId: ids }, orderBy: { id: 'asc' } }),
 		db.referral.findMany({ where: { userId: ids }, orderBy: { id: 'asc' } }),
 		db.event.findMany({ where: { ownerId: ids }, orderBy: { id: 'asc' } }),
@@ -59,9 +62,7 @@ export async function callRoute(
 	const file = handler === 'GET' ? '+server.ts' : '+page.server.ts';
 	const mod = (await import(path.join(routes, subpath, file))) as Record<string, unknown>;
 	const run = (
-		handler === 'load' || handler === 'GET'
-			? mod[handler]
-			: (mod.actions as Record<string, unknown>)[handler]
+		handler === 'load' || handler === 'GET' ? mod[handler] : (mod.actions as Record<string, unknown>)[handler]
 	) as (event: RequestEvent) => Promise<unknown>;
 	const params: Record<string, string> = options.id ? { id: options.id } : {};
 	const url = new URL(

@@ -8,7 +8,11 @@ import { rankProjects } from '../../src/lib/server/leaderboard';
 import { grantPlatformAdmin, revokePlatformAdmin } from '../../src/lib/server/platform/admins';
 import { deletePerson, describeDeletion } from '../../src/lib/server/platform/deletion';
 import { describePerson, listPeople, PEOPLE_PAGE_SIZE } from '../../src/lib/server/platform/people';
-import { changeEmail, revealPrivateFields, signOutEverywhere } from '../../src/lib/server/platform/person-actions';
+import {
+	changeEmail,
+	revealPrivateFields,
+	signOutEverywhere
+} from '../../src/lib/server/platform/person-actions';
 import { exportPerson } from '../../src/lib/server/platform/person-export';
 import { RuleViolation } from '../../src/lib/server/rules';
 import { db } from '../helpers/db';
@@ -72,6 +76,10 @@ describe('the people directory', () => {
 			named.id
 		]);
 		expect((await listPeople({ q: tag.toUpperCase(), deleted: 'include' })).total).toBe(PEOPLE_PAGE_SIZE + 5);
+		// Typed wildcards match themselves only.
+		for (const q of [`${tag.slice(0, 4)}%`, `${tag.slice(0, 3)}_`, `${tag}-00_`]) {
+			expect((await listPeople({ q, deleted: 'include' })).total, q).toBe(0);
+		}
 
 		const gone = await db.user.findFirstOrThrow({ where: { email: `${tag}-001@example.test` } });
 		await db.user.update({ where: { id: gone.id }, data: { deletedAt: new Date() } });
@@ -82,7 +90,10 @@ describe('the people directory', () => {
 
 	it('reads odd query strings as the first page of everyone, never an error', async () => {
 		const { admin } = await adminActor();
-		const page = await callRoute('people', 'load', { as: admin, query: '?deleted=bogus&after=&before=%00&q=' });
+		const page = await callRoute('people', 'load', {
+			as: admin,
+			query: '?deleted=bogus&after=&before=%00&q='
+		});
 		expect(page).toMatchObject({ request: { deleted: 'include' } });
 	});
 });
@@ -105,7 +116,9 @@ describe("a person's page", () => {
 		expect(page.teams.rows).toEqual([
 			expect.objectContaining({ id: others[0].id, owner: expect.objectContaining({ id: others[0].ownerId }) })
 		]);
-		expect(page.ballots).toEqual([expect.objectContaining({ votes: 2, event: expect.objectContaining({ id: event.id }) })]);
+		expect(page.ballots).toEqual([
+			expect.objectContaining({ votes: 2, event: expect.objectContaining({ id: event.id }) })
+		]);
 		expect(page.referrals.rows.map((r) => r.content)).toEqual(['A poster at school']);
 		// The page's data, as the route sends it, carries none of the private fields.
 		const { admin } = await adminActor();
@@ -167,7 +180,9 @@ describe('changing the email', () => {
 		const other = await make.createUser();
 		const { actor, admin } = await adminActor();
 		const before = await snapshotOf(person.id);
-		await expect(changeEmail(actor, person.id, other.email)).rejects.toThrow(/already belongs to another account/);
+		await expect(changeEmail(actor, person.id, other.email)).rejects.toThrow(
+			/already belongs to another account/
+		);
 		await expect(changeEmail(actor, person.id, person.email)).rejects.toThrow(/already their address/);
 		const bad = await callRoute('people/[id]', 'changeEmail', {
 			id: person.id,
@@ -207,7 +222,12 @@ describe('exporting a person', () => {
 		const { session } = await createSession(person.id);
 		const { actor, admin } = await adminActor();
 		const data = await exportPerson(actor, person.id);
-		expect(data.profile).toMatchObject({ email: person.email, phone: '+1 555 0100', dob: '2001-02-03', city: 'Hiddenville' });
+		expect(data.profile).toMatchObject({
+			email: person.email,
+			phone: '+1 555 0100',
+			dob: '2001-02-03',
+			city: 'Hiddenville'
+		});
 		expect(data.attendances.map((a) => a.event.id)).toEqual([event.id]);
 		expect(data.ownedEvents.map((e) => e.id)).toEqual([owned.id]);
 		expect(data.projects.map((p) => p.id)).toEqual([own.id]);
@@ -217,9 +237,14 @@ describe('exporting a person', () => {
 		expect(data.sessions).toEqual([{ createdAt: expect.any(Date), expiresAt: session.expiresAt }]);
 		expect(JSON.stringify(data)).not.toContain(session.id);
 
-		const response = (await callRoute('people/[id]/export.json', 'GET', { id: person.id, as: admin })) as Response;
+		const response = (await callRoute('people/[id]/export.json', 'GET', {
+			id: person.id,
+			as: admin
+		})) as Response;
 		expect(response.status).toBe(200);
-		expect(response.headers.get('content-disposition')).toBe(`attachment; filename="person-${person.id}.json"`);
+		expect(response.headers.get('content-disposition')).toBe(
+			`attachment; filename="person-${person.id}.json"`
+		);
 		expect(response.headers.get('cache-control')).toBe('private, no-store');
 		expect(await response.json()).toMatchObject({ profile: { id: person.id, phone: '+1 555 0100' } });
 		const rows = (await auditOf(person.id)).filter((r) => r.action === 'person_exported');
@@ -237,10 +262,15 @@ describe('the platform admin role from the people pages', () => {
 		expect(await callRoute('people', 'revoke', { as: admin, body: { email: person.email } })).toMatchObject({
 			revoked: { changed: true }
 		});
-		expect((await auditOf(person.id)).map((r) => r.action)).toEqual(['platform_admin_revoked', 'platform_admin_granted']);
+		expect((await auditOf(person.id)).map((r) => r.action)).toEqual([
+			'platform_admin_revoked',
+			'platform_admin_granted'
+		]);
 
 		const before = await auditOf(admin.id);
-		await expect(revokePlatformAdmin(actor, admin.email)).rejects.toThrow(/cannot take your own platform admin role/);
+		await expect(revokePlatformAdmin(actor, admin.email)).rejects.toThrow(
+			/cannot take your own platform admin role/
+		);
 		const self = await callRoute('people/[id]', 'revoke', { id: admin.id, as: admin });
 		expect(self).toMatchObject({ failure: 403 });
 		expect((await db.user.findUniqueOrThrow({ where: { id: admin.id } })).platformAdminSince).not.toBeNull();
@@ -274,9 +304,19 @@ describe('deleting a person', () => {
 		const { actor } = await adminActor();
 		const ranking = await rankProjects(event.id);
 		const plan = await describeDeletion(person.id);
-		expect(plan).toMatchObject({ blockedBy: [], projects: 1, teams: 1, votesInClosedEvents: 2, sessions: 1, referrals: 1 });
+		expect(plan).toMatchObject({
+			blockedBy: [],
+			projects: 1,
+			teams: 1,
+			votesInClosedEvents: 2,
+			sessions: 1,
+			referrals: 1
+		});
 
-		expect(await deletePerson(actor, person.id, plan.fingerprint)).toMatchObject({ sessions: 1, referrals: 1 });
+		expect(await deletePerson(actor, person.id, plan.fingerprint)).toMatchObject({
+			sessions: 1,
+			referrals: 1
+		});
 		const row = await db.user.findUniqueOrThrow({ where: { id: person.id } });
 		expect(row).toMatchObject({
 			email: `deleted-${person.id}@deleted.invalid`,
@@ -295,13 +335,19 @@ describe('deleting a person', () => {
 		expect(row.deletedAt).not.toBeNull();
 		expect((await validateSessionToken(token)).user).toBeNull();
 		// Published results stay as published; the project stays, owned by "Deleted person".
-		const scores = (rows: typeof ranking) => rows.map(({ id, votes, score, rank }) => ({ id, votes, score, rank }));
+		const scores = (rows: typeof ranking) =>
+			rows.map(({ id, votes, score, rank }) => ({ id, votes, score, rank }));
 		const after = await rankProjects(event.id);
 		expect(scores(after)).toEqual(scores(ranking));
 		expect(after.find((r) => r.id === own.id)?.team[0]).toBe('Deleted person');
-		expect(await db.referral.count({ where: { eventId: event.id, userId: null, content: 'A poster at school' } })).toBe(1);
+		expect(
+			await db.referral.count({ where: { eventId: event.id, userId: null, content: 'A poster at school' } })
+		).toBe(1);
 		const [audit] = await auditOf(person.id);
-		expect(audit).toMatchObject({ action: 'person_deleted', details: { email: person.email, votesInClosedEvents: 2 } });
+		expect(audit).toMatchObject({
+			action: 'person_deleted',
+			details: { email: person.email, votesInClosedEvents: 2 }
+		});
 
 		// Signing in with the old address makes a new, empty account.
 		const link = generateToken();
@@ -328,9 +374,14 @@ describe('deleting a person', () => {
 			as: admin,
 			body: { fingerprint: plan.fingerprint }
 		});
-		expect(stale).toMatchObject({ failure: 409, data: { message: expect.stringMatching(/changed since you opened/) } });
+		expect(stale).toMatchObject({
+			failure: 409,
+			data: { message: expect.stringMatching(/changed since you opened/) }
+		});
 		expect(await snapshotOf(person.id)).toEqual(before);
 		const mine = await describeDeletion(admin.id);
-		await expect(deletePerson(actor, admin.id, mine.fingerprint)).rejects.toThrow(/cannot delete your own account/);
+		await expect(deletePerson(actor, admin.id, mine.fingerprint)).rejects.toThrow(
+			/cannot delete your own account/
+		);
 	});
 });

@@ -49,10 +49,12 @@ export function personName(user: { displayName: string; firstName: string; lastN
 function peopleWhere(request: PeopleRequest): Prisma.UserWhereInput {
 	const where: Prisma.UserWhereInput[] = [];
 	if (request.q) {
-		const name = { startsWith: request.q, mode: 'insensitive' as const };
+		// Prisma passes startsWith to LIKE as it is: a typed % or _ must match itself, not anything.
+		const prefix = request.q.replace(/[\\%_]/g, '\\$&');
+		const name = { startsWith: prefix, mode: 'insensitive' as const };
 		where.push({
 			OR: [
-				{ email: { startsWith: request.q.toLowerCase() } },
+				{ email: { startsWith: prefix.toLowerCase() } },
 				{ firstName: name },
 				{ lastName: name },
 				{ displayName: name }
