@@ -1,5 +1,5 @@
 import { db } from '../db.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { isStorableText } from '../http/storable-text.ts';
 import { isUuid } from '../ids.ts';
 import { RuleViolation } from '../rules.ts';
@@ -45,57 +45,116 @@ export function personName(user: { displayName: string; firstName: string; lastN
 	return [user.firstName, user.lastName].filter(Boolean).join(' ') || user.displayName || '(no name yet)';
 }
 
-/** Names or email starting with `q` (names case-insensitively; emails are stored lower-cased). */
-function peopleWhere(request: PeopleRequest): Prisma.UserWhereInput {
-	const where: Prisma.UserWhereInput[] = [];
-	if (request.q) {
-		// Prisma passes startsWith to LIKE as it is: a typed % or _ must match itself, not anything.
-		const prefix = request.q.replace(/[\\%_]/g, '\\$&');
-		const name = { startsWith: prefix, mode: 'insensitive' as const };
-		where.push({
-			OR: [
-				{ email: { startsWith: prefix.toLowerCase() } },
-				{ firstName: name },
-				{ lastName: name },
-				{ displayName: name }
-			]
-		});
-	}
-	if (request.deleted === 'exclude') where.push({ deletedAt: null });
-	if (request.deleted === 'only') where.push({ deletedAt: { not: null } });
-	return { AND: where };
+const rowSelect = {
+	id: true,
+	email: true,
+	firstName: true,
+	lastName: true,
+	displayName: true,
+	createdAt: true,
+	platformAdminSince: true,
+	deletedAt: true
+} as const;
+
+type PersonRow = {
+	id: string;
+	email: string;
+	firstName: string;
+	lastName: string | null;
+	displayName: string;
+	createdAt: Date;
+	platformAdminSince: Date | null;
+	deletedAt: Date | null;
+};
+
+function deletedWhere(deleted: DeletedFilter): Prisma.UserWhereInput {
+	if (deleted === 'exclude') return { deletedAt: null };
+	if (deleted === 'only') return { deletedAt: { not: null } };
+	return {};
+}
+
+/** Everyone (or everyone deleted, or not): a walk along the unique email index, and a count. */
+async function unfilteredPage(request: PeopleRequest, backwards: boolean, cursor: Prisma.UserWhereInput) {
+	const where = deletedWhere(request.deleted);
+	const [rows, total] = await Promise.all([
+		db.user.findMany({
+			where: { AND: [where, cursor] },
+			select: rowSelect,
+			orderBy: { email: backwards ? 'desc' : 'asc' },
+			take: PEOPLE_PAGE_SIZE + 1
+		}),
+		db.user.count({ where })
+	]);
+	return { rows, total };
 }
 
 /**
- * A page of people in email order, keyset-paged on the unique email index (no OFFSET: the 2,000th page
- * costs what the first does). Two queries: the page and the count of matches.
+ * People whose email or a name starts with `q`. The trigram indexes find the matches (a BitmapOr of four
+ * index scans); they are then sorted, and counted, once. Left to itself the planner walks the email
+ * index instead and filters, which reads most of the table when the matches sort late (248 ms for 1,111
+ * matches of 100,000 people, against 1.4 ms this way): MATERIALIZED keeps it from doing so. The worst
+ * case, a one-letter prefix that matches nearly everyone, is one pass over the table.
+ */
+async function filteredPage(request: PeopleRequest & { q: string }, backwards: boolean) {
+	// A typed % or _ matches itself, not anything.
+	const prefix = `${request.q.replace(/[\\%_]/g, '\\$&')}%`;
+	const deleted =
+		request.deleted === 'exclude'
+			? Prisma.sql`AND deleted_at IS NULL`
+			: request.deleted === 'only'
+				? Prisma.sql`AND deleted_at IS NOT NULL`
+				: Prisma.empty;
+	const cursor = request.after
+		? Prisma.sql`WHERE email > ${request.after}`
+		: request.before
+			? Prisma.sql`WHERE email < ${request.before}`
+			: Prisma.empty;
+	const order = backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+	const [result] = await db.$queryRaw<
+		{
+			total: number;
+			rows:
+				| (Omit<PersonRow, 'createdAt' | 'platformAdminSince' | 'deletedAt'> &
+						Record<'createdAt' | 'platformAdminSince' | 'deletedAt', string | null>)[]
+				| null;
+		}[]
+	>`
+		WITH matches AS MATERIALIZED (
+			SELECT id, email, first_name, last_name, display_name, created_at, platform_admin_since, deleted_at
+			FROM users
+			WHERE (email LIKE ${prefix.toLowerCase()} OR first_name ILIKE ${prefix} OR last_name ILIKE ${prefix}
+				OR display_name ILIKE ${prefix}) ${deleted}
+		)
+		SELECT (SELECT count(*)::int FROM matches) AS total,
+			(SELECT json_agg(json_build_object('id', id, 'email', email, 'firstName', first_name,
+					'lastName', last_name, 'displayName', display_name, 'createdAt', created_at,
+					'platformAdminSince', platform_admin_since, 'deletedAt', deleted_at) ORDER BY email ${order})
+				FROM (SELECT * FROM matches ${cursor} ORDER BY email ${order} LIMIT ${PEOPLE_PAGE_SIZE + 1}) AS page
+			) AS rows`;
+	const date = (value: string | null) => (value ? new Date(value) : null);
+	const rows: PersonRow[] = (result.rows ?? []).map((row) => ({
+		...row,
+		createdAt: new Date(row.createdAt!),
+		platformAdminSince: date(row.platformAdminSince),
+		deletedAt: date(row.deletedAt)
+	}));
+	return { rows, total: result.total };
+}
+
+/**
+ * A page of people in email order, filtered by the start of their email or a name, keyset-paged by
+ * email (no OFFSET: the 2,000th page costs what the first does); with the count of matches.
  */
 export async function listPeople(request: PeopleRequest) {
-	const where = peopleWhere(request);
 	const backwards = Boolean(request.before);
 	const cursor = request.after
 		? { email: { gt: request.after } }
 		: request.before
 			? { email: { lt: request.before } }
 			: {};
-	const [rows, total] = await Promise.all([
-		db.user.findMany({
-			where: { AND: [where, cursor] },
-			select: {
-				id: true,
-				email: true,
-				firstName: true,
-				lastName: true,
-				displayName: true,
-				createdAt: true,
-				platformAdminSince: true,
-				deletedAt: true
-			},
-			orderBy: { email: backwards ? 'desc' : 'asc' },
-			take: PEOPLE_PAGE_SIZE + 1
-		}),
-		db.user.count({ where })
-	]);
+	const { rows, total } = request.q
+		? await filteredPage({ ...request, q: request.q }, backwards)
+		: await unfilteredPage(request, backwards, cursor);
 	const more = rows.length > PEOPLE_PAGE_SIZE;
 	const page = rows.slice(0, PEOPLE_PAGE_SIZE);
 	if (backwards) page.reverse();
