@@ -96,3 +96,20 @@ test('a platform admin reveals, changes an email, exports, signs out and merges 
 	await dana.goto(`/events/${slug}/admin`);
 	await expect(dana).toHaveURL(/\/sign-in/);
 });
+
+test('the people pages fit a 360 px phone: wide tables scroll inside their own box', async ({ browser }) => {
+	test.skip(!onServer, 'the operator command shares the database only with a PostgreSQL server');
+	const admin = await person(browser, 'Pia');
+	makePlatformAdmin(admin.email);
+	await admin.setViewportSize({ width: 360, height: 740 });
+	for (const path of ['/admin/people', '/admin/people?q=pia']) {
+		await admin.goto(path);
+		await expect(admin.getByRole('heading', { name: 'People' })).toBeVisible();
+		expect(await admin.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+	}
+	await admin.getByTestId('people').getByRole('link').first().click();
+	await admin.getByRole('link', { name: 'Delete this person…' }).click();
+	await expect(admin.getByRole('heading', { name: /^Delete / })).toBeVisible();
+	expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+	await admin.screenshot({ path: test.info().outputPath('person-360.png'), fullPage: true });
+});
