@@ -3,6 +3,8 @@ import path from 'node:path';
 import { isActionFailure, isHttpError, isRedirect, type RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/lib/server/auth/sessions';
+import { describeDeletion } from '../../src/lib/server/platform/deletion';
+import { planMerge } from '../../src/lib/server/platform/merge';
 import { db } from '../helpers/db';
 import * as make from '../helpers/factories';
 
@@ -28,7 +30,26 @@ type Scene = Awaited<ReturnType<typeof scene>>;
  * A form body each action accepts from a platform admin, keyed "<subpath>:<action>" (subpath as the
  * route's folders below /admin, e.g. "people/[id]:reveal"): so a refusal is the guard's doing.
  */
-const validBodies: Record<string, (s: Scene) => Record<string, string>> = {};
+const validBodies: Record<string, (s: Scene) => Record<string, string> | Promise<Record<string, string>>> = {
+	'people:grant': (s) => ({ email: s.stranger.email }),
+	'people:revoke': async (s) => {
+		await db.user.update({ where: { id: s.stranger.id }, data: { platformAdminSince: new Date() } });
+		return { email: s.stranger.email };
+	},
+	'people/[id]:reveal': () => ({}),
+	'people/[id]:changeEmail': (s) => ({ email: `renamed-${s.attendee.id}@example.test` }),
+	'people/[id]:merge': async (s) => ({
+		keepEmail: s.stranger.email,
+		fingerprint: (await planMerge(s.attendee.id, s.stranger.email)).fingerprint
+	}),
+	'people/[id]:signOut': () => ({}),
+	'people/[id]:delete': async (s) => ({ fingerprint: (await describeDeletion(s.attendee.id)).fingerprint }),
+	'people/[id]:grant': () => ({}),
+	'people/[id]:revoke': async (s) => {
+		await db.user.update({ where: { id: s.attendee.id }, data: { platformAdminSince: new Date() } });
+		return {};
+	}
+};
 
 /** The value of each route parameter in a scene, by the route's first folder below /admin. */
 function paramsFor(subpath: string, s: Scene): Record<string, string> {
@@ -201,7 +222,7 @@ describe('the platform admin area', () => {
 	describe.each(handlers.map((h) => [h.name, h] as const))('%s', (_name, handler) => {
 		it('refuses a visitor, an attendee and an event owner, changing nothing; a platform admin gets through', async () => {
 			const s = await scene();
-			const body = handler.action ? validBodies[handler.name](s) : undefined;
+			const body = handler.action ? await validBodies[handler.name](s) : undefined;
 			const before = await snapshot();
 
 			const signedOut = await outcome(() => handler.run(requestEvent(handler, s, null, body)));

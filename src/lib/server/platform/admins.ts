@@ -50,9 +50,19 @@ export async function grantPlatformAdmin(actor: PlatformActor, email: string, no
 	});
 }
 
-/** Takes the platform admin role from the person with `email` (audited); their sessions stay. */
+/**
+ * Takes the platform admin role from the person with `email` (audited); their sessions stay. An admin
+ * cannot take their own (another admin or the operator command can), so that the platform never ends
+ * up without one by accident.
+ */
 export async function revokePlatformAdmin(actor: PlatformActor, email: string) {
 	const user = await findPersonByEmail(email);
+	if (!('command' in actor) && actor.id === user.id) {
+		throw new RuleViolation(
+			'You cannot take your own platform admin role: ask another platform admin (or an operator with npm run admin -- revoke), so that the platform never ends up without one by accident.',
+			403
+		);
+	}
 	return db.$transaction(async (tx) => {
 		const { count } = await tx.user.updateMany({
 			where: { id: user.id, platformAdminSince: { not: null } },
