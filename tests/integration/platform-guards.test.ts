@@ -26,9 +26,21 @@ type Scene = Awaited<ReturnType<typeof scene>>;
 
 /**
  * A form body each action accepts from a platform admin, keyed "<subpath>:<action>" (subpath as the
- * route's folders below /admin, e.g. "people/[id]:reveal"): so a refusal is the guard's doing.
+ * route's folders below /admin, e.g. "people/[id]:reveal"): so a refusal is the guard's doing. It may
+ * first set the scene up (before the "nothing changed" snapshot), e.g. delete the event it restores.
  */
-const validBodies: Record<string, (s: Scene) => Record<string, string>> = {};
+const validBodies: Record<string, (s: Scene) => Record<string, string> | Promise<Record<string, string>>> = {
+	'events/[id]:transfer': (s) => ({ email: s.stranger.email, expectedOwnerId: s.owner.id }),
+	'events/[id]:delete': () => ({ reason: 'Guard walk' }),
+	'events/[id]:restore': async (s) => {
+		await db.event.update({ where: { id: s.event.id }, data: { deletedAt: new Date() } });
+		return {};
+	},
+	'events/[id]/purge:purge': async (s) => {
+		await db.event.update({ where: { id: s.event.id }, data: { deletedAt: new Date() } });
+		return { confirmName: s.event.name };
+	}
+};
 
 /** The value of each route parameter in a scene, by the route's first folder below /admin. */
 function paramsFor(subpath: string, s: Scene): Record<string, string> {
@@ -201,7 +213,7 @@ describe('the platform admin area', () => {
 	describe.each(handlers.map((h) => [h.name, h] as const))('%s', (_name, handler) => {
 		it('refuses a visitor, an attendee and an event owner, changing nothing; a platform admin gets through', async () => {
 			const s = await scene();
-			const body = handler.action ? validBodies[handler.name](s) : undefined;
+			const body = handler.action ? await validBodies[handler.name](s) : undefined;
 			const before = await snapshot();
 
 			const signedOut = await outcome(() => handler.run(requestEvent(handler, s, null, body)));
