@@ -116,3 +116,17 @@ describe('searching', () => {
 		});
 	});
 });
+
+describe('the order of people found', () => {
+	it('puts the person with exactly the typed email first, then the others by email', async () => {
+		const emails = ['zed@order.test', 'a-zed@order.test', 'b-zed@order.test'];
+		for (const email of emails) await make.createUser({ email });
+		const found = await searchEverything('zed@order.test');
+		expect(found.people.rows.map((r) => r.email)).toEqual([
+			'zed@order.test',
+			'a-zed@order.test',
+			'b-zed@order.test'
+		]);
+		expect(found.people.count).toBe(3);
+	});
+});

@@ -50,27 +50,29 @@ const latest = (...dates: (Date | null)[]) =>
 export async function readEventStats(eventIds: string[]): Promise<Map<string, EventStats>> {
 	const stats = new Map<string, EventStats>();
 	if (eventIds.length === 0) return stats;
+	// `= ANY(array)` rather than a join to the list: the planner then knows how many events there are
+	// and reads each table through its event_id index (a join made it scan all million votes).
+	const ids = eventIds;
 	const rows = await db.$queryRaw<StatsRow[]>`
-		WITH ids AS (SELECT unnest(${eventIds}::uuid[]) AS id),
-		att AS (
+		WITH att AS (
 			SELECT event_id, count(*)::int AS n, max(joined_at) AS last FROM event_attendees
-			WHERE event_id IN (SELECT id FROM ids) GROUP BY event_id),
+			WHERE event_id = ANY(${ids}::uuid[]) GROUP BY event_id),
 		prj AS (
 			SELECT event_id, count(*)::int AS n, max(created_at) AS last FROM projects
-			WHERE event_id IN (SELECT id FROM ids) GROUP BY event_id),
+			WHERE event_id = ANY(${ids}::uuid[]) GROUP BY event_id),
 		vts AS (
 			SELECT event_id, count(DISTINCT voter_id)::int AS voters, count(*)::int AS n, max(created_at) AS last
-			FROM votes WHERE event_id IN (SELECT id FROM ids) GROUP BY event_id),
+			FROM votes WHERE event_id = ANY(${ids}::uuid[]) GROUP BY event_id),
 		aud AS (
 			SELECT event_id, max(created_at) AS last,
 				max(created_at) FILTER (WHERE action = 'phase_changed' AND details->>'to' = 'voting') AS voting_since
-			FROM event_audit_log WHERE event_id IN (SELECT id FROM ids) GROUP BY event_id)
+			FROM event_audit_log WHERE event_id = ANY(${ids}::uuid[]) GROUP BY event_id)
 		SELECT ids.id::text AS event_id,
 			coalesce(att.n, 0) AS attendees, att.last AS last_join,
 			coalesce(prj.n, 0) AS projects, prj.last AS last_project,
 			coalesce(vts.voters, 0) AS voters, coalesce(vts.n, 0) AS votes, vts.last AS last_vote,
 			aud.last AS last_audit, aud.voting_since
-		FROM ids
+		FROM unnest(${ids}::uuid[]) AS ids (id)
 			LEFT JOIN att ON att.event_id = ids.id
 			LEFT JOIN prj ON prj.event_id = ids.id
 			LEFT JOIN vts ON vts.event_id = ids.id

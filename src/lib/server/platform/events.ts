@@ -10,9 +10,10 @@ import { healthFlags, readEventStats, type EventStats, type HealthFlag } from '.
 export const EVENTS_PAGE_SIZE = 50;
 /**
  * How many events one request looks at when only flagged events are asked for: flags need each event's
- * counts, so the page walks the directory in windows of this size and says where it stopped.
+ * counts, so the page walks the directory in windows of this size and says where it stopped. Reading
+ * the counts of 200 events (about 40,000 votes) takes ~130 ms at 100,000 people; 500 took ~350 ms.
  */
-export const FLAG_SCAN_WINDOW = 500;
+export const FLAG_SCAN_WINDOW = 200;
 
 /** A place in the directory's order (newest first): the last row of the previous page. */
 export interface EventCursor {

@@ -131,15 +131,12 @@ async function searchByText(q: string) {
 		}),
 		' AND '
 	);
-	const exact = q.toLowerCase();
 	const code = normalizeJoinCode(q);
-	const [people, events, projects] = await Promise.all([
-		group(
-			personSelect,
-			Prisma.sql`users u`,
-			personWhere,
-			Prisma.sql`(u.email = ${exact}) DESC, (u.email LIKE ${`${literal(exact)}%`}) DESC, u.email`
-		),
+	const [exactPerson, people, events, projects] = await Promise.all([
+		db.$queryRaw<Row[]>`SELECT ${personSelect} FROM users u WHERE u.email = ${q.toLowerCase()}`,
+		// In email order, so that for a common word ("gmail") PostgreSQL walks the email index and stops
+		// after SEARCH_LIMIT rows rather than sorting thousands; a rare word uses the trigram index.
+		group(personSelect, Prisma.sql`users u`, personWhere, Prisma.sql`u.email`),
 		group(
 			eventSelect,
 			eventFrom,
@@ -153,6 +150,10 @@ async function searchByText(q: string) {
 			Prisma.sql`(p.join_code = ${code}) DESC, p.created_at DESC, p.id`
 		)
 	]);
+	// The person with exactly that email comes first, wherever it sorts.
+	const exact = exactPerson[0];
+	if (exact)
+		people.rows = [exact, ...people.rows.filter((row) => row.id !== exact.id)].slice(0, SEARCH_LIMIT);
 	return { people, events, projects };
 }
 
