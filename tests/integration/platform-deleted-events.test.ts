@@ -37,7 +37,12 @@ async function refusal(work: Promise<unknown>, status?: number) {
 	return error as RuleViolation;
 }
 
-const projectInput = { name: 'Late entry', description: 'x', demoUrl: 'https://example.test/demo' };
+const projectInput = {
+	name: 'Late entry',
+	description: 'x',
+	hoursSpent: 3,
+	demoUrl: 'https://example.test/demo'
+};
 
 /** An event in `phase` with an owner, an attendee who owns a project with a teammate, and others. */
 async function scene(phase: 'submission' | 'voting' | 'closed' = 'voting') {
