@@ -28,7 +28,8 @@ type Scene = Awaited<ReturnType<typeof scene>>;
 
 /**
  * A form body each action accepts from a platform admin, keyed "<subpath>:<action>" (subpath as the
- * route's folders below /admin, e.g. "people/[id]:reveal"): so a refusal is the guard's doing.
+ * route's folders below /admin, e.g. "people/[id]:reveal"): so a refusal is the guard's doing. It may
+ * first set the scene up (before the "nothing changed" snapshot), e.g. delete the event it restores.
  */
 const validBodies: Record<string, (s: Scene) => Record<string, string> | Promise<Record<string, string>>> = {
 	'people:grant': (s) => ({ email: s.stranger.email }),
@@ -48,6 +49,16 @@ const validBodies: Record<string, (s: Scene) => Record<string, string> | Promise
 	'people/[id]:revoke': async (s) => {
 		await db.user.update({ where: { id: s.attendee.id }, data: { platformAdminSince: new Date() } });
 		return {};
+	},
+	'events/[id]:transfer': (s) => ({ email: s.stranger.email, expectedOwnerId: s.owner.id }),
+	'events/[id]:delete': () => ({ reason: 'Guard walk' }),
+	'events/[id]:restore': async (s) => {
+		await db.event.update({ where: { id: s.event.id }, data: { deletedAt: new Date() } });
+		return {};
+	},
+	'events/[id]/purge:purge': async (s) => {
+		await db.event.update({ where: { id: s.event.id }, data: { deletedAt: new Date() } });
+		return { confirmName: s.event.name };
 	}
 };
 

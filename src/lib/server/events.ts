@@ -2,7 +2,7 @@ import type { EventPhase, Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
-import { isVisibleTo } from './event-access.ts';
+import { isGoneFor, isVisibleTo } from './event-access.ts';
 import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
 
 type Transaction = Prisma.TransactionClient;
@@ -84,25 +84,30 @@ const eventSummary = {
 
 /**
  * The event at `slug` as `viewerId` may see it, or a 404 RuleViolation: a draft is invisible to all but
- * its owner. Says whether the viewer owns or attends it.
+ * its owner, a soft-deleted event to all but platform admins (`seesDeleted`). Says whether the viewer
+ * owns or attends it.
  */
-export async function getEventForViewer(slug: string, viewerId: string | undefined) {
+export async function getEventForViewer(slug: string, viewerId: string | undefined, seesDeleted = false) {
 	const event = await db.event.findUnique({
 		where: { slug },
 		select: {
 			...eventSummary,
 			joinCode: true,
+			deletedAt: true,
 			owner: { select: { displayName: true } },
 			attendees: viewerId ? { where: { userId: viewerId }, select: { joinedAt: true } } : false,
 			referrals: viewerId ? { where: { userId: viewerId }, select: { id: true }, take: 1 } : false,
 			_count: { select: { projects: true, attendees: true } }
 		}
 	});
-	if (!event || !isVisibleTo(event, viewerId)) throw new RuleViolation('Event not found.', 404);
+	if (!event || isGoneFor(event, seesDeleted) || !isVisibleTo(event, viewerId)) {
+		throw new RuleViolation('Event not found.', 404);
+	}
 	const isOwner = event.ownerId === viewerId;
-	const { attendees, referrals, joinCode, ...rest } = event;
+	const { attendees, referrals, joinCode, deletedAt, ...rest } = event;
 	return {
 		...rest,
+		deleted: deletedAt !== null,
 		hasAnsweredReferral: (referrals ?? []).length > 0,
 		// Only the owner shares the join code; attendees got it from them.
 		joinCode: isOwner ? joinCode : undefined,
@@ -111,13 +116,13 @@ export async function getEventForViewer(slug: string, viewerId: string | undefin
 	};
 }
 
-/** Whether `userId` attends the event. */
+/** Whether `userId` attends the event, and it is not soft-deleted (nobody attends a deleted event). */
 export async function isAttendee(eventId: string, userId: string): Promise<boolean> {
 	const row = await db.eventAttendee.findUnique({
 		where: { eventId_userId: { eventId, userId } },
-		select: { userId: true }
+		select: { event: { select: { deletedAt: true } } }
 	});
-	return row !== null;
+	return row !== null && row.event.deletedAt === null;
 }
 
 /**
@@ -129,9 +134,10 @@ export async function joinEventByCode(guesser: CodeGuesser, typedCode: string, r
 	const { userId } = guesser;
 	const event = await db.event.findUnique({
 		where: { joinCode: normalizeJoinCode(typedCode) },
-		select: { id: true, slug: true, name: true, phase: true, ownerId: true }
+		select: { id: true, slug: true, name: true, phase: true, ownerId: true, deletedAt: true }
 	});
-	if (!event || !isVisibleTo(event, userId)) {
+	// A soft-deleted event's code stops working for everyone (it stays reserved, for a restore).
+	if (!event || event.deletedAt || !isVisibleTo(event, userId)) {
 		throw new RuleViolation('No event has that join code. Check the code and try again.', 404);
 	}
 	if (event.phase === 'draft') {
@@ -169,16 +175,16 @@ export async function recordReferral(eventId: string, userId: string, content: s
 	}
 }
 
-/** The events a person attends and the events they own, newest first. */
+/** The events a person attends and the events they own, newest first; soft-deleted ones are left out. */
 export async function listMyEvents(userId: string) {
 	const select = { name: true, slug: true, phase: true, createdAt: true } as const;
 	const [attending, owned] = await Promise.all([
 		db.event.findMany({
-			where: { attendees: { some: { userId } }, phase: { not: 'draft' } },
+			where: { attendees: { some: { userId } }, phase: { not: 'draft' }, deletedAt: null },
 			select,
 			orderBy: { createdAt: 'desc' }
 		}),
-		db.event.findMany({ where: { ownerId: userId }, select, orderBy: { createdAt: 'desc' } })
+		db.event.findMany({ where: { ownerId: userId, deletedAt: null }, select, orderBy: { createdAt: 'desc' } })
 	]);
 	return { attending, owned };
 }

@@ -2,7 +2,7 @@ import { defaultDisplayName } from '../display-name.ts';
 import type { RankedProject, Turnout } from '../ranking.ts';
 import type { EventPhase } from './generated/prisma/client.ts';
 import { db } from './db.ts';
-import { findEventBySlug } from './event-access.ts';
+import { findEventBySlug, isGoneFor } from './event-access.ts';
 import { isUuid } from './ids.ts';
 import { announceEventChange } from './live-channel.ts';
 import { RuleViolation } from './rules.ts';
@@ -70,7 +70,14 @@ const PUBLIC_TTL_MS = 1_000;
 const PUBLIC_MAX_ENTRIES = 1_000;
 
 interface PublicBoard {
-	event: { id: string; name: string; slug: string; phase: EventPhase; ownerId: string };
+	event: {
+		id: string;
+		name: string;
+		slug: string;
+		phase: EventPhase;
+		ownerId: string;
+		deletedAt: Date | null;
+	};
 	ranking?: RankedProject[];
 }
 const publicBoards = new Map<string, { at: number; eventId?: string; board: Promise<PublicBoard | null> }>();
@@ -78,7 +85,7 @@ const publicBoards = new Map<string, { at: number; eventId?: string; board: Prom
 async function readPublicBoard(slug: string): Promise<PublicBoard | null> {
 	const event = await db.event.findUnique({
 		where: { slug },
-		select: { id: true, name: true, slug: true, phase: true, ownerId: true }
+		select: { id: true, name: true, slug: true, phase: true, ownerId: true, deletedAt: true }
 	});
 	if (!event) return null;
 	return { event, ranking: event.phase === 'closed' ? await rankProjects(event.id) : undefined };
@@ -112,22 +119,25 @@ export function forgetPublicLeaderboard(eventId: string): void {
 /**
  * The leaderboard of the event at `slug` as `viewerId` may see it: public once the event is `closed`,
  * always visible to its owner (fresh, with the turnout). Anyone else gets a 404 for a draft and a 403
- * RuleViolation before voting closes.
+ * RuleViolation before voting closes. A soft-deleted event's is a 404 for all but platform admins
+ * (`seesDeleted`), owner included.
  */
-export async function getLeaderboard(slug: string, viewerId: string | undefined) {
+export async function getLeaderboard(slug: string, viewerId: string | undefined, seesDeleted = false) {
 	const board = await cachedPublicBoard(slug);
 	if (board && viewerId !== undefined && board.event.ownerId === viewerId) {
-		const event = await findEventBySlug(slug, viewerId);
+		const event = await findEventBySlug(slug, viewerId, seesDeleted);
 		const [ranking, turnout] = await Promise.all([rankProjects(event.id), countTurnout(event.id)]);
 		return { event, ranking, turnout };
 	}
-	if (!board || board.event.phase === 'draft') throw new RuleViolation('Event not found.', 404);
+	if (!board || board.event.phase === 'draft' || isGoneFor(board.event, seesDeleted)) {
+		throw new RuleViolation('Event not found.', 404);
+	}
 	if (board.event.phase !== 'closed' || !board.ranking) {
 		throw new RuleViolation('The results of this event are published when voting closes.', 403);
 	}
-	const { id, name, phase } = board.event;
+	const { id, name, phase, deletedAt } = board.event;
 	return {
-		event: { id, name, slug: board.event.slug, phase, isOwner: false },
+		event: { id, name, slug: board.event.slug, phase, isOwner: false, deleted: deletedAt !== null },
 		ranking: board.ranking,
 		turnout: undefined
 	};
@@ -138,7 +148,7 @@ export async function setResultsRevealed(ownerId: string, eventId: string, revea
 	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
 	const { count } = await db.$transaction(async (tx) => {
 		const updated = await tx.event.updateMany({
-			where: { id: eventId, ownerId },
+			where: { id: eventId, ownerId, deletedAt: null },
 			data: { resultsRevealedAt: revealed ? new Date() : null }
 		});
 		if (updated.count > 0) await announceEventChange(tx, eventId);

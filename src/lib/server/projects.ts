@@ -5,7 +5,7 @@ import { db } from './db.ts';
 import { isAttendee } from './events.ts';
 import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
-import { isVisibleTo } from './event-access.ts';
+import { isGoneFor, isVisibleTo } from './event-access.ts';
 import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
 
 // Teams and project details change only while submissions are open: once voting starts, what people
@@ -19,12 +19,12 @@ async function loadProject(projectId: string) {
 			id: true,
 			ownerId: true,
 			eventId: true,
-			event: { select: { phase: true, slug: true, ownerId: true, demoLinksOptional: true } },
+			event: { select: { phase: true, slug: true, ownerId: true, demoLinksOptional: true, deletedAt: true } },
 			collaborators: { select: { userId: true } }
 		}
 	});
-	// Projects of a draft event are as invisible as the event itself.
-	if (!project) throw new RuleViolation('Project not found.', 404);
+	// Projects of a soft-deleted event are as gone as the event itself.
+	if (!project || project.event.deletedAt) throw new RuleViolation('Project not found.', 404);
 	return project;
 }
 
@@ -44,9 +44,9 @@ function requireDemoLink(input: ProjectInput, demoLinksOptional: boolean) {
 export async function createProject(userId: string, eventId: string, input: ProjectInput) {
 	const event = await db.event.findUnique({
 		where: { id: eventId },
-		select: { phase: true, demoLinksOptional: true }
+		select: { phase: true, demoLinksOptional: true, deletedAt: true }
 	});
-	if (!event) throw new RuleViolation('Event not found.', 404);
+	if (!event || event.deletedAt) throw new RuleViolation('Event not found.', 404);
 	if (!(await isAttendee(eventId, userId))) {
 		throw new RuleViolation('Join the event before submitting a project to it.', 403);
 	}
@@ -134,10 +134,10 @@ export async function joinProjectByCode(guesser: CodeGuesser, typedCode: string)
 			name: true,
 			ownerId: true,
 			eventId: true,
-			event: { select: { phase: true, ownerId: true } }
+			event: { select: { phase: true, ownerId: true, deletedAt: true } }
 		}
 	});
-	if (!project || !isVisibleTo(project.event, userId)) {
+	if (!project || project.event.deletedAt || !isVisibleTo(project.event, userId)) {
 		throw new RuleViolation('No project has that join code. Check the code and try again.', 404);
 	}
 	if (project.ownerId === userId) return { projectId: project.id, alreadyInTeam: true };
@@ -174,9 +174,14 @@ export async function removeCollaborator(ownerId: string, projectId: string, col
 
 /**
  * A project's page as `viewerId` may see it: details and the team by display name (never anyone's
- * private fields). The join code only for the team; no scores (the leaderboard shows those).
+ * private fields). The join code only for the team; no scores (the leaderboard shows those). A project
+ * of a soft-deleted event is visible only to platform admins (`seesDeleted`).
  */
-export async function getProjectForViewer(projectId: string, viewerId: string | undefined) {
+export async function getProjectForViewer(
+	projectId: string,
+	viewerId: string | undefined,
+	seesDeleted = false
+) {
 	const project = await db.project.findUnique({
 		where: { id: projectId },
 		select: {
@@ -194,10 +199,19 @@ export async function getProjectForViewer(projectId: string, viewerId: string | 
 				select: { userId: true, user: { select: { displayName: true } } },
 				orderBy: { joinedAt: 'asc' }
 			},
-			event: { select: { name: true, slug: true, phase: true, ownerId: true, demoLinksOptional: true } }
+			event: {
+				select: {
+					name: true,
+					slug: true,
+					phase: true,
+					ownerId: true,
+					demoLinksOptional: true,
+					deletedAt: true
+				}
+			}
 		}
 	});
-	if (!project || !isVisibleTo(project.event, viewerId)) {
+	if (!project || isGoneFor(project.event, seesDeleted) || !isVisibleTo(project.event, viewerId)) {
 		throw new RuleViolation('Project not found.', 404);
 	}
 	const role =
@@ -206,9 +220,11 @@ export async function getProjectForViewer(projectId: string, viewerId: string | 
 			: project.collaborators.some((c) => c.userId === viewerId)
 				? 'collaborator'
 				: undefined;
-	const { joinCode, collaborators, owner, ownerId, ...details } = withSafeLinks(project);
+	const { joinCode, collaborators, owner, ownerId, event, ...details } = withSafeLinks(project);
+	const { deletedAt, ...eventDetails } = event;
 	return {
 		...details,
+		event: { ...eventDetails, deleted: deletedAt !== null },
 		team: [
 			{ userId: ownerId, displayName: owner.displayName, role: 'owner' as const },
 			...collaborators.map((c) => ({
@@ -219,7 +235,7 @@ export async function getProjectForViewer(projectId: string, viewerId: string | 
 		],
 		joinCode: role ? joinCode : undefined,
 		role,
-		canEdit: role !== undefined && project.event.phase === 'submission'
+		canEdit: role !== undefined && project.event.phase === 'submission' && !deletedAt
 	};
 }
 
@@ -280,12 +296,12 @@ export async function listEventGallery(eventId: string, viewerKey: string) {
 	return shuffleFor(viewerKey, projects).map(toProjectCard);
 }
 
-/** The projects a person owns or has joined, with their events and codes. */
+/** The projects a person owns or has joined, with their events and codes; none of soft-deleted events. */
 export async function listMyProjects(userId: string) {
 	const projects = await db.project.findMany({
 		where: {
 			OR: [{ ownerId: userId }, { collaborators: { some: { userId } } }],
-			event: { OR: [{ phase: { not: 'draft' } }, { ownerId: userId }] }
+			event: { OR: [{ phase: { not: 'draft' } }, { ownerId: userId }], deletedAt: null }
 		},
 		select: {
 			id: true,

@@ -38,7 +38,7 @@ export async function getBallot(voterId: string, eventId: string) {
 		collaborators: { none: { userId: voterId } }
 	} satisfies Prisma.ProjectWhereInput;
 	const [event, attendance, projectCount, projects, votes] = await Promise.all([
-		db.event.findUnique({ where: { id: eventId }, select: { phase: true } }),
+		db.event.findUnique({ where: { id: eventId }, select: { phase: true, deletedAt: true } }),
 		db.eventAttendee.findUnique({
 			where: { eventId_userId: { eventId, userId: voterId } },
 			select: { ballotSavedAt: true }
@@ -47,7 +47,7 @@ export async function getBallot(voterId: string, eventId: string) {
 		db.project.findMany({ where: notMine, select: projectCardSelect }),
 		db.vote.findMany({ where: { eventId, voterId }, select: { projectId: true } })
 	]);
-	if (!event) throw new RuleViolation('Event not found.', 404);
+	if (!event || event.deletedAt) throw new RuleViolation('Event not found.', 404);
 	if (!attendance) throw new RuleViolation(NOT_ATTENDING, 403);
 	const closed = phaseRefusal(event.phase);
 	if (closed) throw closed;
@@ -168,15 +168,20 @@ async function recordBallot(
 	// The checks and the writes happen in the database function cast_ballot (its migrations explain why
 	// and how concurrent ballots of one voter are serialised): one round trip per ballot.
 	// saved_picks and saved_at are set for every outcome that is not a refusal.
+	// A soft-deleted event takes no ballots: cast_ballot is called once per event row found here that is
+	// not deleted (LATERAL), so for a deleted or unknown event it never runs and no row comes back.
 	let rows: { outcome: string; vote_limit: number; saved_picks: string[]; saved_at: Date }[];
 	try {
 		rows = await db.$queryRaw`
-			SELECT outcome, vote_limit, saved_picks, saved_at
-			FROM cast_ballot(${voterId}::uuid, ${eventId}::uuid, ${slug}::text, ${projectIds}::uuid[],
-				${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid)`;
+			SELECT b.outcome, b.vote_limit, b.saved_picks, b.saved_at
+			FROM (SELECT id FROM events
+					WHERE (id = ${eventId}::uuid OR slug = ${slug}::text) AND deleted_at IS NULL) AS e,
+				LATERAL cast_ballot(${voterId}::uuid, e.id, NULL::text, ${projectIds}::uuid[],
+					${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid) AS b`;
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
+	if (rows.length === 0) throw new RuleViolation('Event not found.', 404);
 	const { outcome, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;

@@ -11,7 +11,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = event.locals.user;
-	const found = await orError(getEventForViewer(event.params.slug, user?.id));
+	// Platform admins still see a soft-deleted event, marked; for everyone else it is gone.
+	const found = await orError(getEventForViewer(event.params.slug, user?.id, user?.isPlatformAdmin));
 	return {
 		event: found,
 		projects: await listEventGallery(found.id, viewerKey(event)),

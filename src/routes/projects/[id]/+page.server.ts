@@ -16,7 +16,11 @@ function idOf(params: { id: string }) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	return { project: await orError(getProjectForViewer(idOf(event.params), event.locals.user?.id)) };
+	return {
+		project: await orError(
+			getProjectForViewer(idOf(event.params), event.locals.user?.id, event.locals.user?.isPlatformAdmin)
+		)
+	};
 };
 
 export const actions: Actions = {

@@ -15,7 +15,7 @@ const HEARTBEAT_MS = 20_000;
 export const GET: RequestHandler = async ({ locals, params, request }) => {
 	// A machine endpoint: refusals are status codes, not a redirect to the sign-in page.
 	if (!locals.user) error(401, 'Sign in as the owner of this event to follow its live ranking.');
-	const event = await orError(findEventBySlug(params.slug, locals.user.id));
+	const event = await orError(findEventBySlug(params.slug, locals.user.id, locals.user.isPlatformAdmin));
 	if (!event.isOwner) error(403, 'Only the owner of this event can follow its live ranking.');
 	const eventId = event.id;
 

@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const found = await orError(findEventBySlug(event.params.slug, user.id));
+	const found = await orError(findEventBySlug(event.params.slug, user.id, user.isPlatformAdmin));
 	if (!found.isOwner) error(403, 'Only the owner of this event can open its projector view.');
 	return { event: { name: found.name, slug: found.slug }, snapshot: await readLiveSnapshot(found.id) };
 };
