@@ -50,14 +50,22 @@ const TARGET = { p95: 300, perSecond: 50, kilobytes: 150 };
 /** The pages an attendee opens on a phone at the venue: the size target applies to them. */
 const SIZE_LIMITED = new Set(['/events/[slug]', '/events/[slug]/vote']);
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-
 function log(line: string) {
 	console.log(`[bench] ${line}`);
 }
 
-/** One GET; resolves to its status and the bytes of its body. */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
+/**
+ * One GET over kept-alive connections (a browser keeps its connection too); resolves to its status and
+ * the bytes of its body. A request that the server reset on a connection it had just closed as idle is
+ * sent again once, as Node's documentation advises (`req.reusedSocket`): that is the client's race, not
+ * an answer of the app.
+ */
+function get(
+	url: string,
+	headers: Record<string, string>,
+	agent?: http.Agent,
+	retry = true
+): Promise<{ status: number; bytes: number }> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(`${origin}${url}`, { headers, agent }, (res) => {
 			let bytes = 0;
@@ -65,7 +73,10 @@ function get(url: string, headers: Record<string, string>): Promise<{ status: nu
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
 			res.on('error', reject);
 		});
-		req.on('error', reject);
+		req.on('error', (error: NodeJS.ErrnoException) => {
+			if (retry && req.reusedSocket && error.code === 'ECONNRESET') resolve(get(url, headers, agent, false));
+			else reject(error);
+		});
 		req.end();
 	});
 }
@@ -297,10 +308,11 @@ async function measure(route: RouteInfo, url: string, as: Persona, fixture: Fixt
 	if (as !== 'anonymous') headers.cookie = `podium_session=${fixture.tokens[as]}`;
 	const statuses: Record<string, number> = {};
 	let bytes = 0;
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	const once = async () => {
 		const started = performance.now();
 		try {
-			const response = await get(url, headers);
+			const response = await get(url, headers, agent);
 			statuses[response.status] = (statuses[response.status] ?? 0) + 1;
 			bytes = response.bytes;
 		} catch (error) {
@@ -321,6 +333,7 @@ async function measure(route: RouteInfo, url: string, as: Persona, fixture: Fixt
 		})
 	);
 	const perSecond = concurrentRequests / ((performance.now() - started) / 1000);
+	agent.destroy();
 	const p50 = percentile(latencies, 50);
 	const p95 = percentile(latencies, 95);
 	const errors = Object.entries(statuses).reduce((sum, [status, n]) => sum + (status === '200' ? 0 : n), 0);
@@ -371,7 +384,7 @@ function printTable(results: Measured[]) {
 }
 
 async function main() {
-	const sizes = sizesFromOptions(values as Record<string, string | undefined>);
+	const sizes = sizesFromOptions(values);
 	const load = () =>
 		loadavg()
 			.map((l) => l.toFixed(1))

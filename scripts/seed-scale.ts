@@ -14,7 +14,7 @@ const { values } = parseArgs({ options: { ...SIZE_OPTIONS, reuse: { type: 'boole
 const url = process.env.BENCH_SCALE_DATABASE_URL?.trim() || DEFAULT_SCALE_URL;
 
 try {
-	const sizes = sizesFromOptions(values as Record<string, string | undefined>);
+	const sizes = sizesFromOptions(values);
 	console.log(`[seed] ${url.replace(/\/\/[^@]*@/, '//')}: ${JSON.stringify(sizes)}`);
 	const outcome = await prepareScaleDatabase({
 		url,

@@ -109,15 +109,16 @@ export function planEvents(sizes: ScaleSizes): Plan {
 	const fj = Math.min(1, projects / FULL_SIZES.projects);
 	const featured = (['voting', 'closed'] as const).map((kind) => {
 		const full = FEATURED_FULL[kind];
+		// At least two projects and one voter outside the teams, so that even a tiny one has votes.
 		const attendees = Math.max(
-			3,
+			6,
 			Math.min(Math.round(full.attendees * fa), Math.floor(attendances / 4), people)
 		);
 		const p = Math.max(
-			1,
+			2,
 			Math.min(Math.round(full.projects * fj), Math.floor(projects / 4), Math.floor(attendees / 3))
 		);
-		const c = Math.min(Math.round((p * collaborators) / Math.max(1, projects)), attendees - p);
+		const c = Math.min(Math.round((p * collaborators) / Math.max(1, projects)), attendees - p - 1);
 		return { kind, attendees, projects: p, collaborators: c };
 	});
 	const regularCount = events - 2;
@@ -209,48 +210,37 @@ export function planEvents(sizes: ScaleSizes): Plan {
 		collaborators: Math.min(teams[i], e.attendees - e.projects)
 	}));
 	// What rounding or the limits above left over goes to the biggest events, which have room.
+	// What rounding or the limits above left over goes to the biggest events, which have room.
 	const open = withTeams.filter((e) => e.phase !== 'draft');
 	type Sized = { attendees: number; projects: number; collaborators: number };
-	const place = (
-		left: number,
-		candidates: Sized[],
-		room: (e: Sized) => number,
-		add: (e: Sized, n: number) => void
-	) => {
+	/** Adds `left` to the candidates, biggest first, as far as `room` allows; returns what did not fit. */
+	const place = (left: number, candidates: Sized[], room: (e: Sized) => number, key: keyof Sized) => {
 		for (const e of [...candidates].sort((a, b) => b.attendees - a.attendees)) {
-			if (left <= 0) break;
 			const n = Math.min(left, Math.max(0, room(e)));
-			add(e, n);
+			e[key] += n;
 			left -= n;
 		}
-		if (left > 0 && candidates !== open) {
-			throw new Error(
-				'Sizes not possible: the events cannot hold that many attendances, projects and teammates.'
-			);
-		}
+		return left;
 	};
 	const sum = (list: Sized[], key: keyof Sized) => list.reduce((s, e) => s + e[key], 0);
+	const personRoom = (e: Sized) => people - e.attendees;
+	const teamRoom = (e: Sized) => e.attendees - e.projects - e.collaborators;
 	// Attendances that do not fit into the regular events (tiny sizes) join the featured ones as voters.
-	place(
-		restAttendances - sum(withTeams, 'attendees'),
-		open,
-		(e) => people - e.attendees,
-		(e, n) => (e.attendees += n)
-	);
-	place(
-		attendances - sum([...withTeams, ...featured], 'attendees'),
-		featured,
-		(e) => people - e.attendees,
-		(e, n) => (e.attendees += n)
-	);
-	const room = (e: Sized) => e.attendees - e.projects - e.collaborators;
-	place(restProjects - sum(withTeams, 'projects'), [...open], room, (e, n) => (e.projects += n));
-	place(
-		restCollaborators - sum(withTeams, 'collaborators'),
-		[...open],
-		(e) => (e.projects > 0 ? room(e) : 0),
-		(e, n) => (e.collaborators += n)
-	);
+	place(restAttendances - sum(withTeams, 'attendees'), open, personRoom, 'attendees');
+	const unplaced =
+		place(attendances - sum([...withTeams, ...featured], 'attendees'), featured, personRoom, 'attendees') +
+		place(restProjects - sum(withTeams, 'projects'), open, teamRoom, 'projects') +
+		place(
+			restCollaborators - sum(withTeams, 'collaborators'),
+			open.filter((e) => e.projects > 0),
+			teamRoom,
+			'collaborators'
+		);
+	if (unplaced > 0) {
+		throw new Error(
+			'Sizes not possible: the events cannot hold that many attendances, projects and teammates.'
+		);
+	}
 
 	const all: Omit<PlannedEvent, 'projectOffset' | 'voteLimit' | 'votes' | 'firstPerson' | 'ownerPerson'>[] = [
 		...featured.map((f, i) => ({

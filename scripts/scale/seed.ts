@@ -54,7 +54,7 @@ function statements(sizes: ScaleSizes, plan: Plan): [string, string][] {
 	);
 	const json = JSON.stringify(rows).replaceAll("'", "''");
 	return [
-		['plan: seed', `SELECT setseed(0.2026)`],
+		['plan: seed', `SELECT 1 AS seeded FROM (SELECT setseed(0.2026)) AS s`],
 		[
 			'plan: events',
 			`CREATE TEMP TABLE seed_event ON COMMIT DROP AS

@@ -67,11 +67,11 @@ export function checkSizes(sizes: ScaleSizes): ScaleSizes {
 }
 
 /** Reads `--scale 0.1 --people 5000 ...` style options; unknown options are refused. */
-export function sizesFromOptions(options: Record<string, string | undefined>): ScaleSizes {
+export function sizesFromOptions(options: Record<string, unknown>): ScaleSizes {
 	const overrides: Partial<ScaleSizes> = {};
 	for (const key of Object.keys(FULL_SIZES) as (keyof ScaleSizes)[]) {
 		const value = options[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)];
-		if (value !== undefined) overrides[key] = Number(value);
+		if (typeof value === 'string') overrides[key] = Number(value);
 	}
 	return scaledSizes(options.scale === undefined ? 1 : Number(options.scale), overrides);
 }
