@@ -179,28 +179,29 @@ function statements(sizes: ScaleSizes, plan: Plan): [string, string][] {
 			'platform_audit_log',
 			`INSERT INTO platform_audit_log (actor_id, actor_name, action, summary, reason, target_user_id, target_event_id,
 				details, created_at)
+			 WITH admins AS MATERIALIZED (
+				SELECT id, display_name, email, platform_admin_since, (row_number() OVER (ORDER BY id) - 1)::int AS k
+				FROM users WHERE platform_admin_since IS NOT NULL
+			 )
 			 SELECT actor_id, actor_name, action, summary, reason, target_user_id, target_event_id, details, created_at
 			 FROM (
 				SELECT NULL::uuid AS actor_id, 'operator command (root@podium)' AS actor_name, 'platform_admin_granted' AS action,
-					'Made ' || u.display_name || ' a platform admin.' AS summary, NULL AS reason, u.id AS target_user_id,
-					NULL::uuid AS target_event_id, jsonb_build_object('userId', u.id) AS details, u.platform_admin_since AS created_at,
+					'Made ' || a.display_name || ' a platform admin.' AS summary, NULL AS reason, a.id AS target_user_id,
+					NULL::uuid AS target_event_id, jsonb_build_object('userId', a.id) AS details, a.platform_admin_since AS created_at,
 					0 AS kind
-				FROM users u WHERE u.platform_admin_since IS NOT NULL
+				FROM admins a
 				UNION ALL
 				SELECT admin.id, admin.display_name || ' <' || admin.email || '>', 'event_soft_deleted',
-					'Deleted the event ' || e.name || '.', 'Duplicate of another event', NULL, ev.id,
-					jsonb_build_object('eventId', ev.id), ev.deleted_at, 1
-				FROM seed_event e JOIN events ev ON ev.id = ${eventId('e.n')}
-				CROSS JOIN LATERAL (SELECT id, display_name, email FROM users WHERE platform_admin_since IS NOT NULL
-					ORDER BY id LIMIT 1) AS admin
+					'Deleted the event ' || e.name || '.', 'Duplicate of another event', NULL, ${eventId('e.n')},
+					jsonb_build_object('eventId', ${eventId('e.n')}), ${eventDay('e')} + interval '30 days', 1
+				FROM seed_event e JOIN admins admin ON admin.k = 0
 				WHERE e.deleted
 				UNION ALL
 				SELECT admin.id, admin.display_name || ' <' || admin.email || '>', act.action,
 					act.summary || ' ' || target.display_name || '.', CASE WHEN i % 3 = 0 THEN 'Asked by the person by email' END,
 					target.id, NULL, jsonb_build_object('userId', target.id), now() - i * interval '7 hours', 2
 				FROM generate_series(1, ${sizes.platformAudit}) AS i
-				CROSS JOIN LATERAL (SELECT id, display_name, email FROM users WHERE platform_admin_since IS NOT NULL
-					ORDER BY id OFFSET i % ${Math.max(1, sizes.admins)} LIMIT 1) AS admin
+				JOIN admins admin ON admin.k = i % ${Math.max(1, sizes.admins)}
 				CROSS JOIN LATERAL (SELECT id, display_name FROM users
 					WHERE id = ${person(`1 + (i * 7919) % ${P}`)}) AS target
 				CROSS JOIN LATERAL (SELECT (ARRAY['private_fields_revealed','email_changed','signed_out_everywhere',
