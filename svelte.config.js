@@ -8,7 +8,11 @@ const config = {
 		runes: true
 	},
 	kit: {
-		adapter: adapter()
+		adapter: adapter(),
+		typescript: {
+			// svelte-check also checks the operator and benchmark scripts (npm run seed:scale, bench:scale, ...).
+			config: (config) => ({ ...config, include: [...config.include, '../scripts/**/*.ts'] })
+		}
 	}
 };
 
