@@ -2,6 +2,7 @@ import type { EventPhase } from './generated/prisma/client.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
+import { announceBallot } from './live-channel.ts';
 import { projectCardSelect, shuffleFor, toProjectCard } from './projects.ts';
 import { RuleViolation } from './rules.ts';
 
@@ -168,17 +169,25 @@ async function recordBallot(
 	// The checks and the writes happen in the database function cast_ballot (its migrations explain why
 	// and how concurrent ballots of one voter are serialised): one round trip per ballot.
 	// saved_picks and saved_at are set for every outcome that is not a refusal.
-	let rows: { outcome: string; vote_limit: number; saved_picks: string[]; saved_at: Date }[];
+	let rows: {
+		outcome: string;
+		ballot_event: string | null;
+		vote_limit: number;
+		saved_picks: string[];
+		saved_at: Date;
+	}[];
 	try {
 		rows = await db.$queryRaw`
-			SELECT outcome, vote_limit, saved_picks, saved_at
+			SELECT outcome, ballot_event, vote_limit, saved_picks, saved_at
 			FROM cast_ballot(${voterId}::uuid, ${eventId}::uuid, ${slug}::text, ${projectIds}::uuid[],
 				${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid)`;
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
-	const { outcome, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
+	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
+	// The live views hear of it now that it is committed (not from inside the ballot: see live-channel.ts).
+	if (outcome === 'recorded' && ballot_event) announceBallot(ballot_event);
 	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit };
 }
