@@ -39,6 +39,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
+import { applyMigrations } from '../src/lib/server/migrations.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const env = process.env;
@@ -495,9 +496,13 @@ async function rushOnServer() {
 	}
 }
 
-/** Opens the embedded database in `dir` and serves it on a local port while `fn` runs. */
+/**
+ * Opens the embedded database in `dir`, migrated as the app migrates it at start, and serves it on a
+ * local port while `fn` runs.
+ */
 async function withEmbedded(dir, fn) {
 	const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+	await applyMigrations(pglite);
 	const server = new PGLiteSocketServer({ db: pglite, port: port + 1, host: '127.0.0.1' });
 	await server.start();
 	try {
@@ -509,14 +514,13 @@ async function withEmbedded(dir, fn) {
 }
 
 /**
- * The same rush on the embedded database (no DATABASE_URL), in a temporary directory: the app migrates
- * it at its first start; the scene is seeded while the app is stopped (one process per directory).
+ * The same rush on the embedded database (no DATABASE_URL), in a temporary directory, seeded before the
+ * app starts (one process per directory).
  */
 async function rushOnEmbedded() {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'podium-bench-embedded-'));
 	const appEnv = { EMBEDDED_DATABASE_DIR: dir, WEB_CONCURRENCY: '1' };
 	try {
-		await (await startServer(appEnv)).stop();
 		const { eventId, people, projects, warmup } = await withEmbedded(dir, async (url) => {
 			const scene = await seed(url, { slug, voters, projectCount, prefix: 'voter' });
 			const warmup = await seed(url, {
