@@ -467,7 +467,7 @@ async function rushOnServer() {
 		projectCount: 20,
 		prefix: 'warm'
 	});
-	const walScene = await seed(databaseUrl, { slug: 'bench-wal', voters: 300, projectCount, prefix: 'wal' });
+	const walScene = await seed(databaseUrl, { slug: 'bench-wal', voters: 300, projectCount, prefix: 'walx' });
 	log(`seeded ${people.length} signed-in attendees and ${projects.length} projects`);
 	const app = await startServer({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1' });
 	try {
