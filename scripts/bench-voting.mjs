@@ -240,7 +240,7 @@ async function seedBackground(url, votes) {
 					SELECT p.id FROM projects p WHERE p.event_id = a.event_id AND p.owner_id <> a.user_id
 					ORDER BY md5(p.id::text || a.user_id::text) LIMIT 3))
 				FROM event_attendees a JOIN events e ON e.id = a.event_id
-				WHERE e.slug LIKE 'past-%' ORDER BY random()) AS cast`);
+				WHERE e.slug LIKE 'past-%' ORDER BY random()) AS ballots`);
 		await client.query(`UPDATE events SET phase = 'closed' WHERE slug LIKE 'past-%'`);
 		await client.query('VACUUM ANALYZE');
 	});
