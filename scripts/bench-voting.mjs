@@ -3,37 +3,63 @@
 // fresh PostgreSQL database, signs in 1,000 attendees of an event with 60 projects, has every one of
 // them send a ballot over HTTP the way a browser does (100 in flight at a time), checks that the
 // database holds exactly the accepted votes, then closes voting and measures the public leaderboard
-// with 100 concurrent viewers. See BENCHMARKS.md for the figures and what they mean.
+// with 100 concurrent viewers. Around the rush it runs pgbench's tpcb-like test on a database of its
+// own, so that the ballot rate can be read against what this machine's PostgreSQL does in the same
+// window (the machine is often shared: absolute rates move, the ratio much less). Then the same rush on
+// the embedded database (PGlite in a temporary directory). See BENCHMARKS.md for the figures.
+//
+//   npm run bench:voting [-- --runs 3]     --runs N: N rounds, medians printed at the end
 //
 // Settings (environment):
 //   BENCH_DATABASE_URL   database to (re)create and use; default postgresql://postgres@127.0.0.1:5432/podium_bench
-//                        (it is DROPPED and created again: never point it at data you keep)
+//                        (it is DROPPED and created again: never point it at data you keep; so is
+//                        <its name>_pgbench on the same server, pgbench's)
 //   BENCH_PORT           port of the app under test; default 4319
 //   BENCH_VOTERS         attendees who vote; default 1000
 //   BENCH_PROJECTS       projects in the event; default 60
 //   BENCH_CONCURRENCY    requests in flight at a time; default 100
 //   BENCH_LEADERBOARD_REQUESTS  leaderboard page views; default 5000
 //   BENCH_WARMUP_VOTERS  attendees of a separate warm-up event whose ballots go first, uncounted; default 300
+//   BENCH_BACKGROUND_VOTES  votes of earlier events seeded first (10 per user, 100 users per event), so
+//                        that the indexes on votes are big, as on a database used for years; default 0
+//   BENCH_PGBENCH_SECONDS  length of each pgbench run; default 15 (0 skips pgbench)
+//   BENCH_EMBEDDED       0 skips the rush on the embedded database; default 1
 //   WEB_CONCURRENCY      app processes (scripts/serve.mjs); default 1, the best on a 2-core machine
 //   DATABASE_POOL_SIZE   passed on to the app (its connection pool); the app's default when unset
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
+import { applyMigrations } from '../src/lib/server/migrations.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const env = process.env;
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '1' } } });
+const runs = Math.max(1, Number.parseInt(args.runs, 10) || 1);
 const databaseUrl = env.BENCH_DATABASE_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/podium_bench';
+const pgbenchUrl = (() => {
+	const url = new URL(databaseUrl);
+	url.pathname = `${url.pathname}_pgbench`;
+	return url.toString();
+})();
 const port = Number(env.BENCH_PORT) || 4319;
 const voters = Number(env.BENCH_VOTERS) || 1000;
 const projectCount = Number(env.BENCH_PROJECTS) || 60;
 const concurrency = Number(env.BENCH_CONCURRENCY) || 100;
 const leaderboardRequests = Number(env.BENCH_LEADERBOARD_REQUESTS) || 5000;
 const warmupVoters = Number(env.BENCH_WARMUP_VOTERS) || 300;
+const backgroundVotes = Number(env.BENCH_BACKGROUND_VOTES) || 0;
+const pgbenchSeconds = Number(env.BENCH_PGBENCH_SECONDS ?? 15);
+const embedded = env.BENCH_EMBEDDED !== '0';
 const origin = `http://127.0.0.1:${port}`;
 const slug = 'bench-rush';
 // A light HTTP client with kept-alive connections, like a browser's: the load generator shares the
@@ -68,17 +94,21 @@ async function withClient(url, fn) {
 	}
 }
 
-/** Drops and creates the benchmark database, then migrates it as an operator would. */
-async function prepareDatabase() {
-	const url = new URL(databaseUrl);
-	const name = decodeURIComponent(url.pathname.slice(1));
+/** Drops and creates the database at `url` (on its server, through the `postgres` database). */
+async function recreateDatabase(url) {
+	const name = decodeURIComponent(new URL(url).pathname.slice(1));
 	if (!/^[\w-]+$/.test(name)) throw new Error(`Unexpected database name in BENCH_DATABASE_URL: ${name}`);
-	const admin = new URL(databaseUrl);
+	const admin = new URL(url);
 	admin.pathname = '/postgres';
 	await withClient(admin.toString(), async (client) => {
 		await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 		await client.query(`CREATE DATABASE "${name}"`);
 	});
+}
+
+/** Drops and creates the benchmark database, then migrates it as an operator would. */
+async function prepareDatabase() {
+	await recreateDatabase(databaseUrl);
 	const migrate = spawnSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
 		cwd: root,
 		env: { ...env, DATABASE_URL: databaseUrl },
@@ -88,9 +118,32 @@ async function prepareDatabase() {
 		throw new Error(`prisma migrate deploy failed:\n${migrate.stdout}${migrate.stderr}`);
 }
 
+/** pgbench's own database at scale 10 (1,000,000 accounts), made once per benchmark. */
+async function preparePgbench() {
+	await recreateDatabase(pgbenchUrl);
+	const init = spawnSync('pgbench', ['-i', '-s', '10', '-q', pgbenchUrl], { encoding: 'utf8' });
+	if (init.status !== 0) throw new Error(`pgbench -i failed:\n${init.stdout}${init.stderr}`);
+}
+
+/** pgbench's tpcb-like test, 10 clients on 2 threads; resolves to its transactions per second. */
+function runPgbench() {
+	return new Promise((resolve, reject) => {
+		const child = spawn('pgbench', ['-c', '10', '-j', '2', '-T', String(pgbenchSeconds), '-n', pgbenchUrl]);
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		child.on('error', reject);
+		child.on('exit', (code) => {
+			const tps = /tps = ([\d.]+)/.exec(output);
+			if (code !== 0 || !tps) reject(new Error(`pgbench failed:\n${output}`));
+			else resolve(Number(Number(tps[1]).toFixed(0)));
+		});
+	});
+}
+
 /** An event, its attendees with signed-in sessions, and the projects (each owned by an attendee). */
-async function seed({ slug, voters, projectCount, prefix }) {
-	return withClient(databaseUrl, async (client) => {
+async function seed(url, { slug, voters, projectCount, prefix }) {
+	return withClient(url, async (client) => {
 		const ownerId = randomUUID();
 		const eventId = randomUUID();
 		const people = Array.from({ length: voters }, (_, i) => ({
@@ -152,40 +205,82 @@ async function seed({ slug, voters, projectCount, prefix }) {
 	});
 }
 
-/** Starts `node build` on the benchmark database and waits until it answers. */
-async function startServer() {
+/**
+ * Earlier, closed events with their votes (made as the rush makes them, through cast_ballot, in big
+ * statements), so that the indexes on votes have the size of a database used for years.
+ */
+async function seedBackground(url, votes) {
+	const users = Math.ceil(votes / 3);
+	await withClient(url, async (client) => {
+		await client.query(`
+			INSERT INTO users (id, email, first_name, display_name, profile_completed_at)
+			SELECT gen_random_uuid(), 'past-' || i || '@bench.test', 'Past', 'Past ' || i, now()
+			FROM generate_series(1, ${users}) AS i`);
+		await client.query(`
+			WITH people AS (SELECT id, row_number() OVER () AS n FROM users WHERE email LIKE 'past-%')
+			INSERT INTO events (id, name, slug, join_code, owner_id, phase)
+			SELECT gen_random_uuid(), 'Past ' || n, 'past-' || n, 'PAST' || n, id, 'voting'
+			FROM people WHERE n % 100 = 1`);
+		await client.query(`
+			WITH people AS (SELECT id, row_number() OVER () AS n FROM users WHERE email LIKE 'past-%'),
+			events AS (SELECT id, substring(slug from 6)::int AS n FROM events WHERE slug LIKE 'past-%')
+			INSERT INTO event_attendees (event_id, user_id)
+			SELECT e.id, p.id FROM people p JOIN events e ON e.n = p.n - (p.n - 1) % 100`);
+		// 20 projects per event, owned by its first 20 attendees.
+		await client.query(`
+			INSERT INTO projects (id, name, join_code, owner_id, event_id)
+			SELECT gen_random_uuid(), 'Past project', 'PPRJ' || row_number() OVER (), a.user_id, a.event_id
+			FROM (SELECT event_id, user_id, row_number() OVER (PARTITION BY event_id ORDER BY user_id) AS k
+			      FROM event_attendees JOIN events e ON e.id = event_id WHERE e.slug LIKE 'past-%') a
+			WHERE a.k <= 20`);
+		// Each attendee votes for 3 projects of their event other than their own, in random order.
+		await client.query(`
+			SELECT count(*) FROM (
+				SELECT cast_ballot(a.user_id, a.event_id, NULL, ARRAY(
+					SELECT p.id FROM projects p WHERE p.event_id = a.event_id AND p.owner_id <> a.user_id
+					ORDER BY md5(p.id::text || a.user_id::text) LIMIT 3))
+				FROM event_attendees a JOIN events e ON e.id = a.event_id
+				WHERE e.slug LIKE 'past-%' ORDER BY random()) AS ballots`);
+		await client.query(`UPDATE events SET phase = 'closed' WHERE slug LIKE 'past-%'`);
+		await client.query('VACUUM ANALYZE');
+	});
+}
+
+/** Starts `node build` with `extra` in its environment and waits until it answers. */
+async function startServer(extra) {
 	if (!existsSync(path.join(root, 'build', 'index.js'))) {
 		log('build/ is missing: running npm run build');
 		const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 		if (built.status !== 0) throw new Error('npm run build failed');
 	}
+	const appEnv = { ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, ...extra };
+	if (!extra.DATABASE_URL) delete appEnv.DATABASE_URL;
 	const server = spawn(process.execPath, ['scripts/serve.mjs'], {
 		cwd: root,
-		env: {
-			...env,
-			DATABASE_URL: databaseUrl,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: origin,
-			WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1'
-		},
+		env: appEnv,
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
 	server.stdout.on('data', (chunk) => (output += chunk));
 	server.stderr.on('data', (chunk) => (output += chunk));
-	const deadline = Date.now() + 30_000;
+	const stop = async () => {
+		if (server.exitCode === null) {
+			server.kill('SIGTERM');
+			await new Promise((resolve) => server.once('exit', resolve));
+		}
+	};
+	const deadline = Date.now() + 60_000;
 	while (Date.now() < deadline) {
 		if (server.exitCode !== null) throw new Error(`The app exited:\n${output}`);
 		try {
-			if ((await fetch(`${origin}/health`)).ok) return { server, output: () => output };
+			if ((await fetch(`${origin}/health`)).ok) return { stop, output: () => output };
 		} catch {
 			// not listening yet
 		}
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
-	server.kill();
-	throw new Error(`The app did not answer on ${origin} within 30 s:\n${output}`);
+	await stop();
+	throw new Error(`The app did not answer on ${origin} within 60 s:\n${output}`);
 }
 
 /** Runs `tasks` with `limit` in flight at a time; returns each one's latency and result. */
@@ -212,6 +307,12 @@ async function runPool(tasks, limit) {
 
 function percentile(sorted, p) {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function summarise(name, { results, seconds }) {
@@ -288,44 +389,95 @@ async function viewLeaderboard() {
 	return { ok: true };
 }
 
-async function main() {
-	log(`database ${databaseUrl.replace(/\/\/[^@]*@/, '//')} (dropped and created again)`);
+/** The warm-up, then the rush of `ballots` on the running app; its summary. */
+async function rush(label, warmup, ballots) {
+	const warm = await runPool(
+		chooseBallots(warmup.people, warmup.projects).map((ballot) => () => sendBallot(ballot, 'bench-warmup')),
+		concurrency
+	);
+	log(`warm-up: ${warm.results.filter((r) => r.ok).length} ballots in another event, not counted`);
+	const run = await runPool(
+		ballots.map((ballot) => () => sendBallot(ballot)),
+		concurrency
+	);
+	return { run, summary: summarise(`${label}: ballots (${concurrency} in flight)`, run) };
+}
+
+/** Compares the votes on record (`stored`: "voter:project" keys) with the ballots the app accepted. */
+function compareVotes(ballots, run, stored) {
+	const accepted = new Set();
+	ballots.forEach((ballot, i) => {
+		if (run.results[i].ok) for (const id of ballot.picks) accepted.add(`${ballot.person.id}:${id}`);
+	});
+	const storedSet = new Set(stored);
+	const lost = [...accepted].filter((key) => !storedSet.has(key)).length;
+	const extra = stored.filter((key) => !accepted.has(key)).length + (stored.length - storedSet.size);
+	log(`votes: ${accepted.size} accepted, ${stored.length} in the database; lost ${lost}, extra ${extra}`);
+	return { accepted: accepted.size, stored: stored.length, lost, extra };
+}
+
+const VOTES_OF_EVENT = 'SELECT voter_id, project_id FROM votes WHERE event_id = $1';
+
+/**
+ * The WAL one ballot writes, measured by PostgreSQL for each statement (EXPLAIN (ANALYZE, WAL)), so that
+ * other databases on a shared server do not count. Right after a checkpoint, where every page's first
+ * change is logged whole: where keys in random order cost most, as on a server that has been up a while.
+ */
+async function measureWal({ people, projects }) {
+	return withClient(databaseUrl, async (client) => {
+		await client.query('CHECKPOINT');
+		let bytes = 0;
+		let fpi = 0;
+		for (const { person, picks } of chooseBallots(people, projects)) {
+			const { rows } = await client.query(
+				'EXPLAIN (ANALYZE, WAL, FORMAT JSON) SELECT * FROM cast_ballot($1, NULL, $2, $3::uuid[])',
+				[person.id, 'bench-wal', picks]
+			);
+			const plan = rows[0]['QUERY PLAN'][0].Plan;
+			bytes += plan['WAL Bytes'];
+			fpi += plan['WAL FPI'];
+		}
+		const perBallot = { bytes: Math.round(bytes / people.length), fpi: fpi / people.length };
+		log(
+			`WAL: ${(perBallot.bytes / 1024).toFixed(1)} KB and ${perBallot.fpi.toFixed(1)} whole pages per ballot ` +
+				`(${people.length} ballots after a checkpoint)`
+		);
+		return perBallot;
+	});
+}
+
+/** The rush on the PostgreSQL server, then the public leaderboard, index use and WAL per ballot. */
+async function rushOnServer() {
 	await prepareDatabase();
-	const { eventId, people, projects } = await seed({ slug, voters, projectCount, prefix: 'voter' });
+	if (backgroundVotes > 0) {
+		await seedBackground(databaseUrl, backgroundVotes);
+		log(`seeded ${backgroundVotes} votes of earlier events`);
+	}
+	const { eventId, people, projects } = await seed(databaseUrl, {
+		slug,
+		voters,
+		projectCount,
+		prefix: 'voter'
+	});
 	// A second event only for warming up: a server that has run all day has its code compiled and its
 	// database connections open and planned. Its ballots are not counted or checked below.
-	const warmup = await seed({ slug: 'bench-warmup', voters: warmupVoters, projectCount: 20, prefix: 'warm' });
+	const warmup = await seed(databaseUrl, {
+		slug: 'bench-warmup',
+		voters: warmupVoters,
+		projectCount: 20,
+		prefix: 'warm'
+	});
+	const walScene = await seed(databaseUrl, { slug: 'bench-wal', voters: 300, projectCount, prefix: 'walx' });
 	log(`seeded ${people.length} signed-in attendees and ${projects.length} projects`);
-	const { server, output } = await startServer();
-	let failed = false;
+	const app = await startServer({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1' });
 	try {
-		const warm = await runPool(
-			chooseBallots(warmup.people, warmup.projects).map((ballot) => () => sendBallot(ballot, 'bench-warmup')),
-			concurrency
-		);
-		log(`warm-up: ${warm.results.filter((r) => r.ok).length} ballots in another event, not counted`);
-
 		const ballots = chooseBallots(people, projects);
-		const run = await runPool(
-			ballots.map((ballot) => () => sendBallot(ballot)),
-			concurrency
-		);
-		const ballotSummary = summarise(`ballots (${concurrency} in flight)`, run);
-
-		const accepted = new Set();
-		ballots.forEach((ballot, i) => {
-			if (run.results[i].ok) for (const id of ballot.picks) accepted.add(`${ballot.person.id}:${id}`);
-		});
+		const { run, summary } = await rush('PostgreSQL', warmup, ballots);
 		const stored = await withClient(databaseUrl, async (client) => {
-			const { rows } = await client.query('SELECT voter_id, project_id FROM votes WHERE event_id = $1', [
-				eventId
-			]);
+			const { rows } = await client.query(VOTES_OF_EVENT, [eventId]);
 			return rows.map((r) => `${r.voter_id}:${r.project_id}`);
 		});
-		const storedSet = new Set(stored);
-		const lost = [...accepted].filter((key) => !storedSet.has(key)).length;
-		const extra = stored.filter((key) => !accepted.has(key)).length + (stored.length - storedSet.size);
-		log(`votes: ${accepted.size} accepted, ${stored.length} in the database; lost ${lost}, extra ${extra}`);
+		const votes = compareVotes(ballots, run, stored);
 
 		await withClient(databaseUrl, (client) =>
 			client.query(`UPDATE events SET phase = 'closed' WHERE id = $1`, [eventId])
@@ -341,32 +493,152 @@ async function main() {
 				concurrency
 			)
 		);
+		const indexes = await withClient(databaseUrl, async (client) => {
+			const { rows } = await client.query(
+				`SELECT indexrelname AS name, idx_scan AS scans FROM pg_stat_user_indexes
+				 WHERE relname = 'votes' ORDER BY indexrelname`
+			);
+			return Object.fromEntries(rows.map((r) => [r.name, Number(r.scans)]));
+		});
+		log(`index scans on votes: ${JSON.stringify(indexes)}`);
+		const wal = await measureWal(walScene);
+		return { ballots: summary, votes, walPerBallot: wal.bytes, leaderboard: board, indexes };
+	} catch (error) {
+		console.error(app.output().split('\n').slice(-30).join('\n'));
+		throw error;
+	} finally {
+		await app.stop();
+	}
+}
 
-		const checks = [
-			['ballots per second >= 300', ballotSummary.perSecond >= 300],
-			['ballot p95 < 200 ms', ballotSummary.p95 < 200],
-			['no ballot errors', ballotSummary.errors === 0],
-			['no lost or extra votes', lost === 0 && extra === 0],
-			['leaderboard >= 500 requests per second', board.perSecond >= 500],
-			['leaderboard p95 < 100 ms', board.p95 < 100],
-			['no leaderboard errors', board.errors === 0]
-		];
-		for (const [label, ok] of checks) log(`${ok ? 'MET   ' : 'MISSED'} ${label}`);
-		console.log(
-			JSON.stringify({
-				ballots: ballotSummary,
-				votes: { accepted: accepted.size, stored: stored.length, lost, extra },
-				leaderboard: board
+/**
+ * Opens the embedded database in `dir`, migrated as the app migrates it at start, and serves it on a
+ * local port while `fn` runs.
+ */
+async function withEmbedded(dir, fn) {
+	const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+	await applyMigrations(pglite);
+	const server = new PGLiteSocketServer({ db: pglite, port: port + 1, host: '127.0.0.1' });
+	await server.start();
+	try {
+		return await fn(`postgresql://postgres@127.0.0.1:${port + 1}/postgres?sslmode=disable`);
+	} finally {
+		await server.stop();
+		await pglite.close();
+	}
+}
+
+/**
+ * The same rush on the embedded database (no DATABASE_URL), in a temporary directory, seeded before the
+ * app starts (one process per directory).
+ */
+async function rushOnEmbedded() {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'podium-bench-embedded-'));
+	const appEnv = { EMBEDDED_DATABASE_DIR: dir, WEB_CONCURRENCY: '1' };
+	try {
+		const { eventId, people, projects, warmup } = await withEmbedded(dir, async (url) => {
+			const scene = await seed(url, { slug, voters, projectCount, prefix: 'voter' });
+			const warmup = await seed(url, {
+				slug: 'bench-warmup',
+				voters: warmupVoters,
+				projectCount: 20,
+				prefix: 'warm'
+			});
+			return { ...scene, warmup };
+		});
+		const ballots = chooseBallots(people, projects);
+		const app = await startServer(appEnv);
+		let run, summary;
+		try {
+			({ run, summary } = await rush('embedded', warmup, ballots));
+		} finally {
+			await app.stop();
+		}
+		const stored = await withEmbedded(dir, (url) =>
+			withClient(url, async (client) => {
+				const { rows } = await client.query(VOTES_OF_EVENT, [eventId]);
+				return rows.map((r) => `${r.voter_id}:${r.project_id}`);
 			})
 		);
-		// Correctness failures fail the run; speed depends on the machine, so it is reported only.
-		failed = ballotSummary.errors > 0 || lost > 0 || extra > 0 || board.errors > 0;
+		return { ballots: summary, votes: compareVotes(ballots, run, stored) };
 	} finally {
-		server.kill('SIGTERM');
-		await new Promise((resolve) => server.once('exit', resolve));
-		if (failed) console.error(output().split('\n').slice(-30).join('\n'));
+		rmSync(dir, { recursive: true, force: true });
 	}
-	process.exit(failed ? 1 : 0);
+}
+
+/** One round: pgbench, the rush on PostgreSQL, pgbench again, the rush on the embedded database. */
+async function round(n) {
+	log(`round ${n} of ${runs}`);
+	const before = pgbenchSeconds > 0 ? await runPgbench() : undefined;
+	if (before) log(`pgbench tpcb-like before: ${before} tps`);
+	const server = await rushOnServer();
+	const after = pgbenchSeconds > 0 ? await runPgbench() : undefined;
+	if (after) log(`pgbench tpcb-like after: ${after} tps`);
+	const pgbenchTps = before && after ? (before + after) / 2 : undefined;
+	const ratio = pgbenchTps ? server.ballots.perSecond / pgbenchTps : undefined;
+	if (ratio) log(`ballots per second / pgbench tps = ${ratio.toFixed(2)}`);
+	const local = embedded ? await rushOnEmbedded() : undefined;
+	const embeddedRatio = local ? local.ballots.perSecond / server.ballots.perSecond : undefined;
+	if (local) log(`embedded / PostgreSQL ballots per second = ${embeddedRatio.toFixed(2)}`);
+	return { pgbench: { before, after }, ratio, server, embedded: local, embeddedRatio };
+}
+
+async function main() {
+	log(`database ${databaseUrl.replace(/\/\/[^@]*@/, '//')} (dropped and created again)`);
+	if (pgbenchSeconds > 0) await preparePgbench();
+	const rounds = [];
+	for (let n = 1; n <= runs; n++) rounds.push(await round(n));
+
+	const mid = (pick) => {
+		const values = rounds.map(pick).filter((v) => v !== undefined);
+		return values.length ? median(values) : undefined;
+	};
+	const result = {
+		runs,
+		pgbenchTps: mid((r) => r.pgbench.before && (r.pgbench.before + r.pgbench.after) / 2),
+		ballotsPerSecond: mid((r) => r.server.ballots.perSecond),
+		ballotP95: mid((r) => r.server.ballots.p95),
+		ratio: mid((r) => r.ratio),
+		walPerBallot: mid((r) => r.server.walPerBallot),
+		embeddedPerSecond: mid((r) => r.embedded?.ballots.perSecond),
+		embeddedP95: mid((r) => r.embedded?.ballots.p95),
+		embeddedRatio: mid((r) => r.embeddedRatio),
+		leaderboardPerSecond: mid((r) => r.server.leaderboard.perSecond),
+		leaderboardP95: mid((r) => r.server.leaderboard.p95)
+	};
+	const errors = rounds.reduce(
+		(sum, r) =>
+			sum + r.server.ballots.errors + r.server.leaderboard.errors + (r.embedded?.ballots.errors ?? 0),
+		0
+	);
+	const exact = rounds.every((r) =>
+		[r.server.votes, r.embedded?.votes].every((v) => !v || (v.lost === 0 && v.extra === 0))
+	);
+	const fixed = (value, digits = 2) => (value === undefined ? 'n/a' : value.toFixed(digits));
+	log(
+		`${runs > 1 ? `medians of ${runs} rounds` : 'one round'}: ballots ${result.ballotsPerSecond}/s ` +
+			`(p95 ${result.ballotP95} ms), pgbench ${fixed(result.pgbenchTps, 0)} tps, ratio ${fixed(result.ratio)}; ` +
+			`embedded ${result.embeddedPerSecond ?? 'n/a'}/s (p95 ${result.embeddedP95 ?? 'n/a'} ms), ` +
+			`${fixed(result.embeddedRatio)} of PostgreSQL; WAL ${fixed(result.walPerBallot / 1024, 1)} KB per ballot; ` +
+			`leaderboard ${result.leaderboardPerSecond}/s (p95 ${result.leaderboardP95} ms)`
+	);
+	const checks = [
+		['ballots >= 0.7 x pgbench tps', result.ratio === undefined ? undefined : result.ratio >= 0.7],
+		['ballot p95 <= 200 ms', result.ballotP95 <= 200],
+		['no errors', errors === 0],
+		['no lost or extra votes', exact],
+		[
+			'embedded >= 0.7 x PostgreSQL',
+			result.embeddedRatio === undefined ? undefined : result.embeddedRatio >= 0.7
+		],
+		['leaderboard >= 500 requests per second', result.leaderboardPerSecond >= 500],
+		['leaderboard p95 < 100 ms', result.leaderboardP95 < 100]
+	];
+	for (const [label, ok] of checks)
+		log(`${ok === undefined ? 'SKIPPED' : ok ? 'MET    ' : 'MISSED '} ${label}`);
+	console.log(JSON.stringify({ ...result, rounds }));
+	// Correctness failures fail the run; speed depends on the machine, so it is reported only.
+	process.exit(errors > 0 || !exact ? 1 : 0);
 }
 
 main().catch((error) => {

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveSnapshot } from '../../src/lib/ranking';
 import { setResultsRevealed } from '../../src/lib/server/leaderboard';
+import { listenToDatabase } from '../../src/lib/server/db';
 import { LiveFeed, readLiveSnapshot } from '../../src/lib/server/live';
+import { BALLOT_NOTICE_INTERVAL_MS, LIVE_CHANNEL } from '../../src/lib/server/live-channel';
 import { changeEventPhase } from '../../src/lib/server/phases';
 import { RuleViolation } from '../../src/lib/server/rules';
 import { castBallot } from '../../src/lib/server/voting';
@@ -121,5 +123,58 @@ describe('live updates', () => {
 		await castBallot(voters[0].id, event.id, [projects[0].id]);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(seen).toEqual([]);
+	});
+
+	it('hear a burst of ballots through at most one notice per event per half second, within 2 s of the last', async () => {
+		const event = await createEvent({ phase: 'submission' });
+		const projects = [];
+		for (let i = 0; i < 4; i++) projects.push(await createProject(event.id, { name: `P${i}` }));
+		await db.event.update({ where: { id: event.id }, data: { phase: 'voting' } });
+		const voters = [];
+		for (let i = 0; i < 20; i++) {
+			const voter = await createUser();
+			await addAttendee(event.id, voter.id);
+			voters.push(voter);
+		}
+		const notices: number[] = [];
+		const stop = await listenToDatabase(LIVE_CHANNEL, (payload) => {
+			if (payload === event.id) notices.push(Date.now());
+		});
+		try {
+			// Two instances with the app's own interval.
+			const first = await watch(newInstance({ intervalMs: undefined }), event.id);
+			const second = await watch(newInstance({ intervalMs: undefined }), event.id);
+			const started = Date.now();
+			for (const [i, voter] of voters.entries()) {
+				await castBallot(voter.id, event.id, [projects[i % 4].id]);
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			const lastCast = Date.now();
+			await until(() => [first, second].every((seen) => seen.at(-1)?.turnout.voted === 20), 2_000);
+			expect(Date.now() - lastCast).toBeLessThanOrEqual(2_000);
+			// Let the last notice of the burst arrive, then count them.
+			await new Promise((resolve) => setTimeout(resolve, BALLOT_NOTICE_INTERVAL_MS + 200));
+			const span = notices.at(-1)! - started;
+			expect(notices.length).toBeGreaterThan(0);
+			expect(notices.length).toBeLessThanOrEqual(Math.floor(span / BALLOT_NOTICE_INTERVAL_MS) + 2);
+			expect(notices.length).toBeLessThan(voters.length / 2);
+		} finally {
+			await stop();
+		}
+	});
+
+	it("are not announced from inside the ballot's own transaction (it would serialise commits)", async () => {
+		const { event, projects, voters } = await scene();
+		const notices: string[] = [];
+		const stop = await listenToDatabase(LIVE_CHANNEL, (payload) => notices.push(payload));
+		try {
+			await db.$queryRaw`SELECT outcome FROM cast_ballot(${voters[0].id}::uuid, ${event.id}::uuid, NULL,
+				${[projects[1].id]}::uuid[])`;
+			await new Promise((resolve) => setTimeout(resolve, 600));
+			expect(notices).not.toContain(event.id);
+			expect(await db.vote.count({ where: { eventId: event.id } })).toBe(1);
+		} finally {
+			await stop();
+		}
 	});
 });

@@ -2,6 +2,7 @@ import type { EventPhase } from './generated/prisma/client.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
+import { announceBallot } from './live-channel.ts';
 import { projectCardSelect, shuffleFor, toProjectCard } from './projects.ts';
 import { RuleViolation } from './rules.ts';
 
@@ -170,10 +171,16 @@ async function recordBallot(
 	// saved_picks and saved_at are set for every outcome that is not a refusal.
 	// A soft-deleted event takes no ballots: cast_ballot is called once per event row found here that is
 	// not deleted (LATERAL), so for a deleted or unknown event it never runs and no row comes back.
-	let rows: { outcome: string; vote_limit: number; saved_picks: string[]; saved_at: Date }[];
+	let rows: {
+		outcome: string;
+		ballot_event: string | null;
+		vote_limit: number;
+		saved_picks: string[];
+		saved_at: Date;
+	}[];
 	try {
 		rows = await db.$queryRaw`
-			SELECT b.outcome, b.vote_limit, b.saved_picks, b.saved_at
+			SELECT b.outcome, b.ballot_event, b.vote_limit, b.saved_picks, b.saved_at
 			FROM (SELECT id FROM events
 					WHERE (id = ${eventId}::uuid OR slug = ${slug}::text) AND deleted_at IS NULL) AS e,
 				LATERAL cast_ballot(${voterId}::uuid, e.id, NULL::text, ${projectIds}::uuid[],
@@ -182,8 +189,10 @@ async function recordBallot(
 		throw refusalOf(error) ?? error;
 	}
 	if (rows.length === 0) throw new RuleViolation('Event not found.', 404);
-	const { outcome, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
+	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
+	// The live views hear of it now that it is committed (not from inside the ballot: see live-channel.ts).
+	if (outcome === 'recorded' && ballot_event) announceBallot(ballot_event);
 	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit };
 }
