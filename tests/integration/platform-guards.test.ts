@@ -28,7 +28,35 @@ type Scene = Awaited<ReturnType<typeof scene>>;
  * A form body each action accepts from a platform admin, keyed "<subpath>:<action>" (subpath as the
  * route's folders below /admin, e.g. "people/[id]:reveal"): so a refusal is the guard's doing.
  */
-const validBodies: Record<string, (s: Scene) => Record<string, string>> = {};
+const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
+	'fixes:addAttendee': (s) => ({
+		event: s.event.slug,
+		email: s.stranger.email,
+		reason: 'Walk-in at the door'
+	}),
+	'fixes:removeAttendee': (s) => ({
+		eventId: s.event.id,
+		userId: s.teammate.id,
+		seenProjects: '0',
+		seenTeams: '1',
+		seenVotes: '0',
+		reason: 'Asked to leave'
+	}),
+	'fixes:addTeammate': (s) => ({
+		project: s.others[0].joinCode,
+		email: s.teammate.email,
+		reason: 'Team change'
+	}),
+	'fixes:removeTeammate': (s) => ({ project: s.project.id, email: s.teammate.email, reason: 'Team change' }),
+	'fixes:setLegacyPoints': (s) => ({ projectId: s.project.id, from: '0', points: '5', reason: 'Old tally' }),
+	'fixes:voidBallot': (s) => ({
+		eventId: s.event.id,
+		userId: s.attendee.id,
+		seenVotes: s.others[0].id,
+		seenSavedAt: '',
+		reason: 'Voted from a shared laptop'
+	})
+};
 
 /** The value of each route parameter in a scene, by the route's first folder below /admin. */
 function paramsFor(subpath: string, s: Scene): Record<string, string> {
