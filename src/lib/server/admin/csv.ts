@@ -67,9 +67,13 @@ export function csvStreamResponse(
 			controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
 		},
 		async pull(controller) {
-			const next = await source.next();
-			if (next.done) return controller.close();
-			for (const row of next.value) controller.enqueue(encoder.encode(csvLine(row)));
+			// A pull that enqueues nothing is not called again: read on past empty batches.
+			for (;;) {
+				const next = await source.next();
+				if (next.done) return controller.close();
+				for (const row of next.value) controller.enqueue(encoder.encode(csvLine(row)));
+				if (next.value.length) return;
+			}
 		},
 		async cancel() {
 			await source.return?.();

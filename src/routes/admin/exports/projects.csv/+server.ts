@@ -14,7 +14,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const user = requirePlatformAdmin(event);
 	const selection = readExportSelection(event.url.searchParams);
-	const back = `/admin/exports?${event.url.searchParams}`;
+	const back = `/admin/exports${event.url.search}`;
 	if (isEmptySelection(selection)) redirect(303, back);
 	const batches = await exportProjects(user, selection);
 	if (!batches) redirect(303, back);
