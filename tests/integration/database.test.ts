@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readMigrations } from '../../src/lib/server/migrations';
@@ -58,7 +59,8 @@ describe('a PostgreSQL server in DATABASE_URL', () => {
 	let url = '';
 
 	beforeEach(async () => {
-		const pglite = await PGlite.create();
+		// With the extensions the migrations create, as a PostgreSQL server ships them.
+		const pglite = await PGlite.create({ extensions: { pg_trgm } });
 		server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 4 });
 		await server.start();
 		url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;

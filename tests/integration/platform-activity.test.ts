@@ -380,9 +380,9 @@ describe('the project export', () => {
 		const admin = await makeAdmin('root.empty@example.test');
 		const before = await db.platformAuditLog.count();
 		for (const query of ['', '?slugs=no-such-jam']) {
-			const outcome = await projectsCsv(get(`/admin/exports/projects.csv${query}`, admin) as never).catch(
-				(e: unknown) => e
-			);
+			const outcome = await Promise.resolve()
+				.then(() => projectsCsv(get(`/admin/exports/projects.csv${query}`, admin) as never))
+				.catch((e: unknown) => e);
 			expect(outcome).toMatchObject({ status: 303, location: `/admin/exports${query}` });
 		}
 		expect(await db.platformAuditLog.count()).toBe(before);

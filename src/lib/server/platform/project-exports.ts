@@ -116,7 +116,9 @@ export const PROJECT_EXPORT_HEADER = [
 
 /**
  * Records the export (events and row count) and returns its rows, read as the download is sent: one
- * query per batch of projects, keyset-paged on (event_id, id). Undefined when the selection holds no event.
+ * query per batch of projects, keyset-paged on the project id (the primary key's order: with many events
+ * chosen, the scan reads only the batch; ordered by event it would sort all their projects for every
+ * batch). Undefined when the selection holds no event.
  */
 export async function exportProjects(actor: PlatformActor, selection: ExportSelection, batchSize = 500) {
 	const { events } = await resolveExportEvents(selection);
@@ -143,7 +145,6 @@ export async function exportProjects(actor: PlatformActor, selection: ExportSele
 }
 
 interface ExportRow {
-	event_id: string;
 	project_id: string;
 	position: number;
 	event_name: string;
@@ -168,7 +169,7 @@ interface ExportRow {
 }
 
 async function* projectBatches(eventIds: string[], batchSize: number): AsyncGenerator<CsvCell[][]> {
-	let after: { eventId: string; projectId: string } | undefined;
+	let after: string | undefined;
 	for (;;) {
 		const rows = await db.$queryRaw<ExportRow[]>`
 			WITH "batch" AS (
@@ -176,8 +177,8 @@ async function* projectBatches(eventIds: string[], batchSize: number): AsyncGene
 					p."image_url", p."hours_spent"
 				FROM "projects" p
 				WHERE p."event_id" = ANY(${eventIds}::uuid[])
-					${after ? Prisma.sql`AND (p."event_id", p."id") > (${after.eventId}::uuid, ${after.projectId}::uuid)` : Prisma.empty}
-				ORDER BY p."event_id", p."id"
+					${after ? Prisma.sql`AND p."id" > ${after}::uuid` : Prisma.empty}
+				ORDER BY p."id"
 				LIMIT ${batchSize}
 			), "people" AS (
 				SELECT b."id" AS "project_id", b."owner_id" AS "user_id", 0 AS "position", NULL::timestamptz AS "joined_at"
@@ -186,7 +187,7 @@ async function* projectBatches(eventIds: string[], batchSize: number): AsyncGene
 				SELECT c."project_id", c."user_id", 1, c."joined_at"
 				FROM "project_collaborators" c JOIN "batch" b ON b."id" = c."project_id"
 			)
-			SELECT b."event_id", b."id" AS "project_id", pe."position", e."name" AS "event_name",
+			SELECT b."id" AS "project_id", pe."position", e."name" AS "event_name",
 				e."slug" AS "event_slug", b."name", b."description", b."repo_url", b."demo_url", b."image_url",
 				b."hours_spent", u."first_name", u."last_name", u."display_name", u."email", u."street_1",
 				u."street_2", u."city", u."state", u."zip_code", u."country", to_char(u."dob", 'YYYY-MM-DD') AS "dob"
@@ -194,7 +195,7 @@ async function* projectBatches(eventIds: string[], batchSize: number): AsyncGene
 			JOIN "events" e ON e."id" = b."event_id"
 			JOIN "people" pe ON pe."project_id" = b."id"
 			JOIN "users" u ON u."id" = pe."user_id"
-			ORDER BY b."event_id", b."id", pe."position", pe."joined_at", u."email"`;
+			ORDER BY b."id", pe."position", pe."joined_at", u."email"`;
 		yield rows.map((row) => [
 			row.event_name,
 			row.event_slug,
@@ -222,6 +223,6 @@ async function* projectBatches(eventIds: string[], batchSize: number): AsyncGene
 		const projects = rows.filter((row) => row.position === 0);
 		if (projects.length < batchSize) return;
 		const last = projects[projects.length - 1];
-		after = { eventId: last.event_id, projectId: last.project_id };
+		after = last.project_id;
 	}
 }
