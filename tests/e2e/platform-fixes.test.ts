@@ -95,4 +95,15 @@ test('a platform admin adds an attendee, voids a ballot, finds both in the activ
 	const robot = lines.find((line) => line.includes('Robot Arm'))!;
 	expect(robot).toContain(`,owner,Sam,Tester,`);
 	expect(robot).toContain(sam.email);
+
+	// On a 360 px phone the pages' content fits: their tables scroll inside their own boxes. (The site
+	// header's fit is the header's own test.)
+	await admin.setViewportSize({ width: 360, height: 740 });
+	for (const path of ['/admin/fixes', `/admin/activity?event=${slug}`, `/admin/exports?slugs=${slug}`]) {
+		await admin.goto(path);
+		const overflow = await admin.evaluate(
+			() => document.querySelector('main')!.scrollWidth - window.innerWidth
+		);
+		expect(overflow, `${path} fits 360 px`).toBeLessThanOrEqual(0);
+	}
 });
