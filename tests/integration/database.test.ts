@@ -59,7 +59,7 @@ describe('a PostgreSQL server in DATABASE_URL', () => {
 	let url = '';
 
 	beforeEach(async () => {
-		// pg_trgm as a server ships it: the migrations create it (the admin search's indexes).
+		// With the extensions the migrations create, as a PostgreSQL server ships them.
 		const pglite = await PGlite.create({ extensions: { pg_trgm } });
 		server = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 4 });
 		await server.start();

@@ -59,7 +59,34 @@ const validBodies: Record<string, (s: Scene) => Record<string, string> | Promise
 	'events/[id]/purge:purge': async (s) => {
 		await db.event.update({ where: { id: s.event.id }, data: { deletedAt: new Date() } });
 		return { confirmName: s.event.name };
-	}
+	},
+	'fixes:addAttendee': (s) => ({
+		event: s.event.slug,
+		email: s.stranger.email,
+		reason: 'Walk-in at the door'
+	}),
+	'fixes:removeAttendee': (s) => ({
+		eventId: s.event.id,
+		userId: s.teammate.id,
+		seenProjects: '0',
+		seenTeams: '1',
+		seenVotes: '0',
+		reason: 'Asked to leave'
+	}),
+	'fixes:addTeammate': (s) => ({
+		project: s.others[0].joinCode,
+		email: s.teammate.email,
+		reason: 'Team change'
+	}),
+	'fixes:removeTeammate': (s) => ({ project: s.project.id, email: s.teammate.email, reason: 'Team change' }),
+	'fixes:setLegacyPoints': (s) => ({ projectId: s.project.id, from: '0', points: '5', reason: 'Old tally' }),
+	'fixes:voidBallot': (s) => ({
+		eventId: s.event.id,
+		userId: s.attendee.id,
+		seenVotes: s.others[0].id,
+		seenSavedAt: '',
+		reason: 'Voted from a shared laptop'
+	})
 };
 
 /** The value of each route parameter in a scene, by the route's first folder below /admin. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventSettingsSchema } from '../../src/lib/schemas/admin';
-import { csvCell, csvResponse, toCsv } from '../../src/lib/server/admin/csv';
+import { csvCell, csvLine, csvResponse, csvStreamResponse, toCsv } from '../../src/lib/server/admin/csv';
 
 /** A minimal RFC 4180 reader, to prove that what we write reads back as the same cells. */
 function parseCsv(text: string): string[][] {
@@ -91,6 +91,47 @@ describe('CSV documents', () => {
 		);
 		const bytes = new Uint8Array(await response.arrayBuffer());
 		expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	});
+});
+
+describe('streamed CSV downloads', () => {
+	it('write the same document as toCsv, batch by batch, reading a batch only when the client asks', async () => {
+		const read: number[] = [];
+		async function* batches() {
+			for (const n of [1, 2, 3]) {
+				read.push(n);
+				yield [[`=row ${n}`, 'a,b', `line\n${n}`, 'Ünïcode']];
+			}
+		}
+		const response = csvStreamResponse('x.csv', ['A', 'B', 'C', 'D'], batches());
+		expect(response.headers.get('Content-Disposition')).toBe('attachment; filename="x.csv"');
+		expect(response.headers.get('Cache-Control')).toContain('no-store');
+		const reader = response.body!.getReader();
+		await reader.read();
+		expect(read.length).toBeLessThan(3);
+		await reader.cancel();
+
+		const whole = csvStreamResponse(
+			'x.csv',
+			['A', 'B', 'C', 'D'],
+			(async function* () {
+				yield [['=row 1', 'a,b', 'line\n1', 'Ünïcode']];
+				yield [];
+				yield [['=row 2', 'a,b', 'line\n2', 'Ünïcode']];
+			})()
+		);
+		// text() would drop the byte order mark: decode the bytes as they are.
+		const bytes = await whole.arrayBuffer();
+		expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)).toBe(
+			toCsv(
+				['A', 'B', 'C', 'D'],
+				[
+					['=row 1', 'a,b', 'line\n1', 'Ünïcode'],
+					['=row 2', 'a,b', 'line\n2', 'Ünïcode']
+				]
+			)
+		);
+		expect(csvLine(['@x', 1])).toBe("'@x,1\r\n");
 	});
 });
 

@@ -61,52 +61,78 @@ export async function describeAttendeeRemoval(eventId: string, userId: string) {
 	return { ...attendee.user, projects, votes, teams };
 }
 
+/** What removing an attendee may take along; the owner's and the platform admins' removals share it. */
+export interface AttendeeRemovalOptions {
+	removeProjects: boolean;
+	removeVotes: boolean;
+}
+
 /**
- * Removes a person from the event's attendees. Their projects, team places and votes stay unless the
- * owner also asks to remove those: `removeProjects` deletes the projects they own here (with the votes
- * those projects received) and takes them off other teams here; `removeVotes` deletes the votes they cast.
+ * The rows of a removal, inside the caller's transaction (which checks who may do it and records it):
+ * the attendance goes; `removeProjects` deletes the projects they own here (with the votes those projects
+ * received) and takes them off other teams here; `removeVotes` deletes the votes they cast. Returns what
+ * went, or a RuleViolation if the person does not attend the event.
+ */
+export async function deleteAttendance(
+	tx: Prisma.TransactionClient,
+	eventId: string,
+	userId: string,
+	options: AttendeeRemovalOptions
+) {
+	const attendee = await tx.eventAttendee.findUnique({
+		where: { eventId_userId: { eventId, userId } },
+		select: { user: { select: { displayName: true, email: true } } }
+	});
+	if (!attendee) throw new RuleViolation('That person does not attend this event (any more).', 404);
+	const removed = { projects: 0, votesOnProjects: 0, teams: 0, votes: 0 };
+	if (options.removeVotes) {
+		removed.votes = (await tx.vote.deleteMany({ where: { eventId, voterId: userId } })).count;
+	}
+	if (options.removeProjects) {
+		removed.votesOnProjects = await tx.vote.count({ where: { eventId, project: { ownerId: userId } } });
+		// Their projects' votes and team links go with them (ON DELETE CASCADE).
+		removed.projects = (await tx.project.deleteMany({ where: { eventId, ownerId: userId } })).count;
+		removed.teams = (
+			await tx.projectCollaborator.deleteMany({ where: { userId, project: { eventId } } })
+		).count;
+	}
+	await tx.eventAttendee.delete({ where: { eventId_userId: { eventId, userId } } });
+	// The turnout (and, with removals, the ranking) changed: live views recompute.
+	await announceEventChange(tx, eventId);
+	const also = [
+		options.removeProjects &&
+			`${removed.projects} project(s) they owned (with ${removed.votesOnProjects} vote(s) for them) and ${removed.teams} team place(s)`,
+		options.removeVotes && `${removed.votes} vote(s) they cast`
+	].filter(Boolean);
+	const who = `${attendee.user.displayName} <${attendee.user.email}>`;
+	return {
+		user: attendee.user,
+		removed,
+		/** "Removed the attendee ..., with ..." for the audit logs. */
+		summary: `Removed the attendee ${who}${also.length ? `, with ${also.join(' and ')}` : '; their projects and votes stay'}.`
+	};
+}
+
+/**
+ * Removes a person from the event's attendees (see deleteAttendance for what `options` take along),
+ * recorded in the event's audit log.
  */
 export async function removeAttendee(
 	actor: Actor,
 	eventId: string,
 	userId: string,
-	options: { removeProjects: boolean; removeVotes: boolean }
+	options: AttendeeRemovalOptions
 ) {
 	return db.$transaction(async (tx) => {
 		const event = await lockOwnedEvent(tx, actor.id, eventId);
-		const attendee = await tx.eventAttendee.findUnique({
-			where: { eventId_userId: { eventId, userId } },
-			select: { user: { select: { displayName: true, email: true } } }
-		});
-		if (!attendee) throw new RuleViolation('That person does not attend this event (any more).', 404);
-		const removed = { projects: 0, votesOnProjects: 0, teams: 0, votes: 0 };
-		if (options.removeVotes) {
-			removed.votes = (await tx.vote.deleteMany({ where: { eventId, voterId: userId } })).count;
-		}
-		if (options.removeProjects) {
-			removed.votesOnProjects = await tx.vote.count({ where: { eventId, project: { ownerId: userId } } });
-			// Their projects' votes and team links go with them (ON DELETE CASCADE).
-			removed.projects = (await tx.project.deleteMany({ where: { eventId, ownerId: userId } })).count;
-			removed.teams = (
-				await tx.projectCollaborator.deleteMany({ where: { userId, project: { eventId } } })
-			).count;
-		}
-		await tx.eventAttendee.delete({ where: { eventId_userId: { eventId, userId } } });
-		// The turnout (and, with removals, the ranking) changed: live views recompute.
-		await announceEventChange(tx, eventId);
-		const who = `${attendee.user.displayName} <${attendee.user.email}>`;
-		const also = [
-			options.removeProjects &&
-				`${removed.projects} project(s) they owned (with ${removed.votesOnProjects} vote(s) for them) and ${removed.teams} team place(s)`,
-			options.removeVotes && `${removed.votes} vote(s) they cast`
-		].filter(Boolean);
+		const { user, removed, summary } = await deleteAttendance(tx, eventId, userId, options);
 		await recordAuditEntry(tx, {
 			event,
 			actor,
 			action: 'attendee_removed',
-			summary: `Removed the attendee ${who}${also.length ? `, with ${also.join(' and ')}` : '; their projects and votes stay'}.`,
+			summary,
 			details: { userId, ...options, removed }
 		});
-		return { displayName: attendee.user.displayName, ...removed };
+		return { displayName: user.displayName, ...removed };
 	});
 }

@@ -24,22 +24,60 @@ export function csvCell(value: CsvCell): string {
 	return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One line of a CSV document, ended by CRLF. */
+export function csvLine(row: CsvCell[]): string {
+	return `${row.map(csvCell).join(',')}\r\n`;
+}
+
 /** A whole CSV document: BOM, a header row, then the rows, every line ended by CRLF. */
 export function toCsv(header: string[], rows: CsvCell[][]): string {
-	const lines = [header, ...rows].map((row) => row.map(csvCell).join(','));
-	return `\uFEFF${lines.join('\r\n')}\r\n`;
+	return `\uFEFF${[header, ...rows].map(csvLine).join('')}`;
+}
+
+function csvHeaders(filename: string) {
+	// Slugs are ASCII letters, digits and dashes, so the plain filename parameter is enough; strip the rest.
+	const safe = filename.replace(/[^A-Za-z0-9._-]/g, '_');
+	return {
+		'Content-Type': 'text/csv; charset=utf-8; header=present',
+		'Content-Disposition': `attachment; filename="${safe}"`,
+		// Attendee lists are personal data: no shared cache may keep them.
+		'Cache-Control': 'private, no-store'
+	};
 }
 
 /** A download response for a CSV document. */
 export function csvResponse(filename: string, body: string): Response {
-	// Slugs are ASCII letters, digits and dashes, so the plain filename parameter is enough; strip the rest.
-	const safe = filename.replace(/[^A-Za-z0-9._-]/g, '_');
-	return new Response(body, {
-		headers: {
-			'Content-Type': 'text/csv; charset=utf-8; header=present',
-			'Content-Disposition': `attachment; filename="${safe}"`,
-			// Attendee lists are personal data: no shared cache may keep them.
-			'Cache-Control': 'private, no-store'
+	return new Response(body, { headers: csvHeaders(filename) });
+}
+
+/**
+ * A download response that streams a CSV document as its rows arrive, batch after batch (e.g. one
+ * database page each), writing line by line: memory stays flat however long the file. A batch is read
+ * only when the client has taken the previous one; a client that goes away stops the reading.
+ */
+export function csvStreamResponse(
+	filename: string,
+	header: string[],
+	batches: AsyncIterable<CsvCell[][]>
+): Response {
+	const encoder = new TextEncoder();
+	const source = batches[Symbol.asyncIterator]();
+	const body = new ReadableStream<Uint8Array>({
+		start(controller) {
+			controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
+		},
+		async pull(controller) {
+			// A pull that enqueues nothing is not called again: read on past empty batches.
+			for (;;) {
+				const next = await source.next();
+				if (next.done) return controller.close();
+				for (const row of next.value) controller.enqueue(encoder.encode(csvLine(row)));
+				if (next.value.length) return;
+			}
+		},
+		async cancel() {
+			await source.return?.();
 		}
 	});
+	return new Response(body, { headers: csvHeaders(filename) });
 }

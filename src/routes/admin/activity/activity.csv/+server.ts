@@ -1,0 +1,16 @@
+import { csvStreamResponse } from '$lib/server/admin/csv';
+import { requirePlatformAdmin } from '$lib/server/auth/guards';
+import { ACTIVITY_CSV_HEADER, exportActivity, readActivityFilters } from '$lib/server/platform/activity';
+import type { RequestHandler } from './$types';
+
+// The filtered activity log as CSV, streamed from the database in keyset batches; the download is audited.
+export const GET: RequestHandler = async (event) => {
+	const user = requirePlatformAdmin(event);
+	const filters = readActivityFilters(event.url.searchParams);
+	const day = new Date().toISOString().slice(0, 10);
+	return csvStreamResponse(
+		`podium-activity-${day}.csv`,
+		ACTIVITY_CSV_HEADER,
+		await exportActivity(user, filters)
+	);
+};
