@@ -167,6 +167,7 @@ async function startServer() {
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: origin,
+			MAIL_TRANSPORT: env.MAIL_TRANSPORT ?? 'outbox',
 			WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1'
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
