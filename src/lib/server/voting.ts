@@ -2,6 +2,7 @@ import type { EventPhase } from './generated/prisma/client.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
+import { countBallot } from './metrics.ts';
 import { projectCardSelect, shuffleFor, toProjectCard } from './projects.ts';
 import { RuleViolation } from './rules.ts';
 
@@ -178,6 +179,7 @@ async function recordBallot(
 		throw refusalOf(error) ?? error;
 	}
 	const { outcome, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
+	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
 	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit };
