@@ -45,6 +45,13 @@ export default defineConfig({
 		stdout: 'pipe',
 		stderr: 'pipe',
 		// The built app is production: without an SMTP server its mail goes to the outbox on purpose.
-		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, MAIL_TRANSPORT: 'outbox' }
+		// Its access lines (one per request) would drown the test report: warnings and errors only.
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: origin,
+			MAIL_TRANSPORT: 'outbox',
+			LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
+		}
 	}
 });
