@@ -44,6 +44,14 @@ export default defineConfig({
 		timeout: 60_000,
 		stdout: 'pipe',
 		stderr: 'pipe',
-		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin }
+		// The built app is production: without an SMTP server its mail goes to the outbox on purpose.
+		// Its access lines (one per request) would drown the test report: warnings and errors only.
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: origin,
+			MAIL_TRANSPORT: 'outbox',
+			LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
+		}
 	}
 });

@@ -253,7 +253,15 @@ async function startServer(extra) {
 		const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 		if (built.status !== 0) throw new Error('npm run build failed');
 	}
-	const appEnv = { ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, ...extra };
+	const appEnv = {
+		...env,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		ORIGIN: origin,
+		MAIL_TRANSPORT: env.MAIL_TRANSPORT ?? 'outbox',
+		WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1',
+		...extra
+	};
 	if (!extra.DATABASE_URL) delete appEnv.DATABASE_URL;
 	const server = spawn(process.execPath, ['scripts/serve.mjs'], {
 		cwd: root,

@@ -8,18 +8,25 @@
 import cluster from 'node:cluster';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ConfigError, parseConfig } from '../src/lib/server/config.ts';
 
 const entry = pathToFileURL(path.resolve(import.meta.dirname, '..', 'build', 'index.js')).href;
-const requested = Number.parseInt(process.env.WEB_CONCURRENCY ?? '1', 10);
-const workers = Number.isInteger(requested) && requested > 0 ? requested : 1;
+
+// The settings are checked once, here, before any worker starts: one sentence per problem, exit 1.
+// (The app checks them again at its own start, for those who run `node build` directly.)
+let workers = 1;
+if (cluster.isPrimary) {
+	try {
+		workers = parseConfig(process.env, { production: true }).webConcurrency;
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		for (const problem of error.problems) console.error(`Podium cannot start: ${problem}`);
+		process.exit(1);
+	}
+}
 
 if (workers === 1 || !cluster.isPrimary) {
 	await import(entry);
-} else if (!process.env.DATABASE_URL?.trim()) {
-	console.error(
-		`WEB_CONCURRENCY=${workers} needs DATABASE_URL: the embedded database can only be opened by one process.`
-	);
-	process.exit(1);
 } else {
 	let stopping = false;
 	for (let i = 0; i < workers; i++) cluster.fork();

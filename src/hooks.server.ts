@@ -1,5 +1,8 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { config, ConfigError } from '$lib/server/config';
+import { log } from '$lib/server/log';
+import { observeRequests } from '$lib/server/http/observe';
 import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/outage';
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
 import { logClientError } from '$lib/server/http/refusals';
@@ -13,29 +16,52 @@ import {
 	validateSessionToken
 } from '$lib/server/auth/sessions';
 
+/**
+ * A clear sentence per problem for the operator instead of a stack trace, and no half-working server.
+ * Plain lines on stderr, as a command that fails says why, rather than log records: the app never ran.
+ */
+function refuseToStart(problems: string[]): never {
+	for (const problem of problems) process.stderr.write(`Podium cannot start: ${problem}\n`);
+	process.exit(1);
+}
+
 export const init: ServerInit = async () => {
+	try {
+		config();
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		refuseToStart(error.problems);
+	}
 	try {
 		await prepareDatabase();
 	} catch (error) {
 		if (!(error instanceof DatabaseNotReadyError)) throw error;
-		// A clear sentence for the operator instead of a stack trace, and no half-working server.
-		console.error(`Podium cannot start: ${error.message}`);
-		process.exit(1);
+		refuseToStart([error.message]);
 	}
-	console.log(`Podium is using ${describeDatabase()}`);
+	log.info(`Podium is using ${describeDatabase()}`);
 	// adapter-node emits this once it has stopped taking requests (SIGTERM/SIGINT). Close the database
 	// cleanly (the embedded one writes its files) and exit rather than wait for idle timers.
 	process.once('sveltekit:shutdown', async () => {
-		await closeDatabase().catch((error) => console.error('Closing the database failed:', error));
+		await closeDatabase().catch((err) => log.error({ err }, 'Closing the database failed'));
 		process.exit(0);
 	});
 };
+
+// Pages get SvelteKit's Content-Security-Policy (kit.csp in svelte.config.js, with a nonce per page);
+// every other response (JSON, SVG, CSV, event streams) may load and run nothing at all.
+const FALLBACK_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// A year; no includeSubDomains: other sites of the operator's domain are not ours to decide for.
+const HSTS = 'max-age=31536000';
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('X-Frame-Options', 'DENY');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	if (!response.headers.has('content-security-policy')) {
+		response.headers.set('Content-Security-Policy', FALLBACK_CSP);
+	}
+	if (config().origin.startsWith('https:')) response.headers.set('Strict-Transport-Security', HSTS);
 	return response;
 };
 
@@ -59,6 +85,7 @@ const session: Handle = async ({ event, resolve }) => {
 
 // The boundary refuses bad requests before the cache or the session lookup spends anything on them.
 export const handle = sequence(
+	observeRequests,
 	securityHeaders,
 	databaseOutage,
 	requestBoundary,
@@ -75,7 +102,8 @@ export const handle = sequence(
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };
 	if (noteOutage(event, error)) {
-		console.error(
+		log.error(
+			{ method: event.request.method, path: event.url.pathname },
 			`${event.request.method} ${event.url.pathname}: the database is unreachable (${String(error)})`
 		);
 		return { message: OUTAGE_MESSAGE, retry: true };
@@ -87,7 +115,11 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 		logClientError(event, status, detail);
 		return { message: detail };
 	}
-	const id = crypto.randomUUID();
-	console.error(`[${id}] ${event.request.method} ${event.url.pathname}:`, error);
-	return { message: `Something went wrong on our side (reference ${id}).` };
+	// The reference the person sees finds this line (and, by its requestId, the rest of the request).
+	const reference = crypto.randomUUID();
+	log.error(
+		{ err: error, reference, method: event.request.method, path: event.url.pathname, route: event.route.id },
+		`Unexpected error (reference ${reference})`
+	);
+	return { message: `Something went wrong on our side (reference ${reference}).` };
 };

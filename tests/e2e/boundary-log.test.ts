@@ -34,7 +34,8 @@ async function startServer(): Promise<Server> {
 		PORT: String(port),
 		HOST: '127.0.0.1',
 		ORIGIN: origin,
-		MAIL_OUTBOX_DIR: dir
+		MAIL_OUTBOX_DIR: dir,
+		MAIL_TRANSPORT: 'outbox'
 	};
 	if (!env.DATABASE_URL?.trim()) env.EMBEDDED_DATABASE_DIR = 'memory://';
 	const child: ChildProcess = spawn(process.execPath, ['build'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -16,6 +16,7 @@ function startApp(databaseDir: string, port: number) {
 			DATABASE_URL: '',
 			EMBEDDED_DATABASE_DIR: databaseDir,
 			MAIL_OUTBOX_DIR: path.join(databaseDir, '..', 'outbox'),
+			MAIL_TRANSPORT: 'outbox',
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: `http://127.0.0.1:${port}`

@@ -1,31 +1,21 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { config, ConfigError, type DatabaseTarget } from './config.ts';
 import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { applyMigrations, readMigrationState, type SqlConnection } from './migrations.ts';
 
 export type Database = PrismaClient;
 
-/** Where the data lives: a PostgreSQL server (DATABASE_URL) or the embedded PGlite database. */
-export type DatabaseTarget = { kind: 'server'; url: string } | { kind: 'embedded'; dir: string };
-
-/** Reads the database settings from the environment (see README "Configuration"). */
-export function readDatabaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
-	const url = env.DATABASE_URL?.trim();
-	if (url) return { kind: 'server', url };
-	const dir = env.EMBEDDED_DATABASE_DIR?.trim() || '.data/pglite';
-	return { kind: 'embedded', dir: dir.startsWith('memory://') ? dir : path.resolve(dir) };
-}
-
 export class DatabaseNotReadyError extends Error {}
 
 interface OpenedDatabase {
 	client: PrismaClient;
+	pool?: pg.Pool;
 	prepare: () => Promise<void>;
 	close: () => Promise<void>;
 	listen: (
@@ -37,12 +27,12 @@ interface OpenedDatabase {
 
 function open(target: DatabaseTarget): OpenedDatabase {
 	if (target.kind === 'server') {
-		const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
-		const client = new PrismaClient({
-			adapter: new PrismaPg({ connectionString: target.url, max: poolSize })
-		});
+		// The pool is ours, not the adapter's, so that /metrics can tell how busy it is.
+		const pool = new pg.Pool({ connectionString: target.url, max: config().databasePoolSize });
+		const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 		return {
 			client,
+			pool,
 			prepare: () => checkServerIsMigrated(target.url),
 			close: async () => {},
 			listen: (channel, onNotify, onError) => listenOnServer(target.url, channel, onNotify, onError)
@@ -194,8 +184,19 @@ async function checkServerIsMigrated(url: string) {
 	}
 }
 
-const target = readDatabaseTarget();
-const opened = open(target);
+// Settings with problems: start-up reports them and stops (src/hooks.server.ts); until then the
+// database is unavailable rather than an import that throws.
+const target: DatabaseTarget | ConfigError = readTarget();
+const opened = target instanceof ConfigError ? unavailable(target.message) : open(target);
+
+function readTarget(): DatabaseTarget | ConfigError {
+	try {
+		return config().database;
+	} catch (error) {
+		if (error instanceof ConfigError) return error;
+		throw error;
+	}
+}
 
 /** The one Prisma client of the app; the same queries run on a server and on the embedded database. */
 export const db: Database = opened.client;
@@ -229,7 +230,15 @@ export function listenToDatabase(
 
 /** Where this process keeps its data, for logs and the health check (no credentials). */
 export function describeDatabase(): string {
+	if (target instanceof ConfigError) return 'no database (the settings have problems)';
 	if (target.kind === 'embedded') return `embedded PostgreSQL (PGlite) at ${target.dir}`;
 	const url = new URL(target.url);
 	return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/** The server connection pool's connections in use and requests waiting for one; null when embedded. */
+export function databasePoolUsage(): { inUse: number; waiting: number } | null {
+	const pool = opened.pool;
+	if (!pool) return null;
+	return { inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount };
 }

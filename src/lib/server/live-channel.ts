@@ -1,4 +1,5 @@
 import { db } from './db.ts';
+import { log } from './log.ts';
 import type { Prisma } from './generated/prisma/client.ts';
 
 /** The NOTIFY channel that carries "this event's votes, phase or reveal changed" between app instances. */
@@ -28,7 +29,7 @@ async function send(eventId: string) {
 		await db.$queryRaw`SELECT count(*)::int AS sent FROM (SELECT pg_notify(${LIVE_CHANNEL}, ${eventId})) AS n`;
 	} catch (error) {
 		// The live views catch up with the next notice; the ballot itself is saved.
-		console.error(`Live updates: could not announce a ballot in event ${eventId}:`, (error as Error).message);
+		log.warn({ err: error }, `Live updates: could not announce a ballot in event ${eventId}`);
 	}
 }
 

@@ -2,6 +2,7 @@ import type { LiveSnapshot } from '../ranking.ts';
 import { db, listenToDatabase } from './db.ts';
 import { countTurnout, forgetPublicLeaderboard, rankProjects } from './leaderboard.ts';
 import { LIVE_CHANNEL } from './live-channel.ts';
+import { log } from './log.ts';
 
 /** The ranking, turnout, phase and reveal state of an event, read now. */
 export async function readLiveSnapshot(eventId: string): Promise<LiveSnapshot> {
@@ -95,7 +96,7 @@ export class LiveFeed {
 	// since changes made meanwhile were not heard.
 	private lost(error: Error) {
 		if (this.closed) return;
-		console.error('Live updates: lost the database listener, reconnecting:', error.message);
+		log.error(`Live updates: lost the database listener, reconnecting: ${error.message}`);
 		const previous = this.listening;
 		this.listening = undefined;
 		previous?.then((stop) => stop()).catch(() => {});
@@ -132,7 +133,7 @@ export class LiveFeed {
 			const snapshot = await (this.options.read ?? readLiveSnapshot)(eventId);
 			for (const listener of feed.listeners) listener(snapshot);
 		} catch (error) {
-			console.error(`Live updates: could not recompute event ${eventId}:`, error);
+			log.error({ err: error }, `Live updates: could not recompute event ${eventId}`);
 		} finally {
 			feed.running = false;
 			if (feed.dirty && this.feeds.get(eventId) === feed) this.plan(eventId, feed);

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import { config, parseConfig, type MailSettings } from './config.ts';
 
 /** One message, always with a plain-text body and an HTML alternative. */
 export interface MailMessage {
@@ -11,21 +12,16 @@ export interface MailMessage {
 	html: string;
 }
 
-/** Where mail goes: an SMTP server (SMTP_URL), or `.eml` files in an outbox folder (the default). */
-export type MailSettings =
-	{ transport: 'smtp'; url: string; from: string } | { transport: 'outbox'; dir: string; from: string };
+export type { MailSettings };
 
 export type MailDelivery = { transport: 'smtp'; messageId: string } | { transport: 'outbox'; file: string };
 
 /** Raised when a message could not be handed over; the caller tells the person to retry. */
 export class MailDeliveryError extends Error {}
 
-/** Reads SMTP_URL, MAIL_FROM and MAIL_OUTBOX_DIR (see README "Configuration"). */
-export function readMailSettings(env: NodeJS.ProcessEnv = process.env): MailSettings {
-	const from = env.MAIL_FROM?.trim() || 'Podium <podium@localhost>';
-	const url = env.SMTP_URL?.trim();
-	if (url) return { transport: 'smtp', url, from };
-	return { transport: 'outbox', dir: path.resolve(env.MAIL_OUTBOX_DIR?.trim() || '.data/outbox'), from };
+/** The mail settings of the app, or (given `env`) those `env` describes (see src/lib/server/config.ts). */
+export function readMailSettings(env?: NodeJS.ProcessEnv): MailSettings {
+	return env ? parseConfig(env, { production: false }).mail : config().mail;
 }
 
 const smtpTransports = new Map<string, Transporter>();

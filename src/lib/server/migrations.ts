@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { config } from './config.ts';
 
 /** A migration folder of prisma/migrations, as Prisma Migrate lays it out. */
 export interface Migration {
@@ -23,7 +24,7 @@ export interface MigrationState {
 
 /** Where Prisma Migrate keeps the migrations: `prisma/migrations` of the directory the app runs from. */
 export function migrationsDir(): string {
-	return path.resolve(process.env.MIGRATIONS_DIR ?? 'prisma/migrations');
+	return config().migrationsDir;
 }
 
 /** The project's migrations in the order Prisma applies them (folder names sort by timestamp). */

@@ -3,6 +3,7 @@ import { Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
 import { announceBallot } from './live-channel.ts';
+import { countBallot } from './metrics.ts';
 import { projectCardSelect, shuffleFor, toProjectCard } from './projects.ts';
 import { RuleViolation } from './rules.ts';
 
@@ -190,6 +191,7 @@ async function recordBallot(
 	}
 	if (rows.length === 0) throw new RuleViolation('Event not found.', 404);
 	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
+	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
 	// The live views hear of it now that it is committed (not from inside the ballot: see live-channel.ts).

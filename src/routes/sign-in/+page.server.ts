@@ -1,5 +1,4 @@
 import { fail } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
 import { safeRedirectPath } from '$lib/server/auth/redirect';
 import { requestSignInLink } from '$lib/server/auth/sign-in-links';
 import { signInSchema } from '$lib/schemas/profile';
@@ -16,7 +15,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, url, getClientAddress, setHeaders }) => {
+	default: async ({ request, getClientAddress, setHeaders }) => {
 		const form = await request.formData();
 		const email = String(form.get('email') ?? '').slice(0, 254);
 		const parsed = signInSchema.safeParse({
@@ -28,9 +27,8 @@ export const actions: Actions = {
 		const result = await requestSignInLink({
 			email: parsed.data.email,
 			redirectTo: parsed.data.redirectTo,
-			clientAddress: getClientAddress(),
-			// The link must point at the app's public address, never at a Host header a client chose.
-			origin: env.ORIGIN || url.origin
+			// The link points at ORIGIN, never at a Host header a client chose.
+			clientAddress: getClientAddress()
 		});
 		if (result.status === 'rate-limited') {
 			setHeaders({ 'retry-after': String(result.retryAfterSeconds) });

@@ -45,6 +45,7 @@ export class OwnServer {
 				DATABASE_URL: '',
 				EMBEDDED_DATABASE_DIR: this.databaseDir,
 				MAIL_OUTBOX_DIR: this.outbox,
+				MAIL_TRANSPORT: 'outbox',
 				PORT: String(this.port),
 				HOST: '127.0.0.1',
 				ORIGIN: this.origin,

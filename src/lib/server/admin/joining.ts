@@ -5,7 +5,10 @@ import { isUniqueViolation } from '../rules.ts';
 import { lockOwnedEvent, type Actor } from './access.ts';
 import { recordAuditEntry } from './audit.ts';
 
-/** The link that joins the event at once when opened by someone signed in (see routes/join/[code]). */
+/**
+ * The link that joins the event at once when opened by someone signed in (see routes/join/[code]).
+ * `origin` is ORIGIN (config().origin): never the request's Host, which a client chooses.
+ */
 export function joinLinkFor(origin: string, joinCode: string): string {
 	return `${origin}/join/${encodeURIComponent(joinCode)}`;
 }

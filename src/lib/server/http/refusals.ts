@@ -1,4 +1,5 @@
 import { error, json, type RequestEvent } from '@sveltejs/kit';
+import { log, noteRefusal } from '../log';
 
 /** A request the client got wrong: the status to answer with and a sentence saying what to fix. */
 export interface Refusal {
@@ -14,9 +15,16 @@ export function clientErrorLine(method: string, path: string, status: number, me
 	return `${method} ${flat(path)} → ${status} ${flat(message)}`;
 }
 
-/** Logs a client error in one line, without a stack: the request was wrong, not the server. */
+/**
+ * Logs a client error in one line, without a stack: the request was wrong, not the server. While the
+ * request is being handled the reason goes into its access line (src/lib/server/http/observe.ts).
+ */
 export function logClientError(event: RequestEvent, status: number, message: string): void {
-	console.warn(clientErrorLine(event.request.method, event.url.pathname, status, message));
+	if (noteRefusal(message)) return;
+	log.warn(
+		{ method: event.request.method, path: event.url.pathname, status },
+		clientErrorLine(event.request.method, event.url.pathname, status, message)
+	);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { joinEventSchema, referralSchema } from '$lib/schemas/event';
 import { requireUser } from '$lib/server/auth/guards';
+import { publicUrl } from '$lib/server/config';
 import { getEventForViewer, joinEventByCode, recordReferral } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
 import { codeGuesser } from '$lib/server/join-limits';
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		event: found,
 		projects: await listEventGallery(found.id, viewerKey(event)),
-		joinLink: found.joinCode ? `${event.url.origin}/join/${found.joinCode}` : undefined,
+		joinLink: found.joinCode ? publicUrl(`/join/${encodeURIComponent(found.joinCode)}`) : undefined,
 		welcome: event.url.searchParams.has('welcome'),
 		signedIn: user !== null
 	};

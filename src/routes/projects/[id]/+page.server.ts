@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireUser } from '$lib/server/auth/guards';
+import { publicUrl } from '$lib/server/config';
 import { parseForm } from '$lib/server/forms';
 import { deleteProject, getProjectForViewer, leaveProject, removeCollaborator } from '$lib/server/projects';
 import { attempt, orError } from '$lib/server/rules';
@@ -16,11 +17,13 @@ function idOf(params: { id: string }) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	return {
-		project: await orError(
-			getProjectForViewer(idOf(event.params), event.locals.user?.id, event.locals.user?.isPlatformAdmin)
-		)
-	};
+	const project = await orError(
+		getProjectForViewer(idOf(event.params), event.locals.user?.id, event.locals.user?.isPlatformAdmin)
+	);
+	const joinLink = project.joinCode
+		? publicUrl(`/projects/join/${encodeURIComponent(project.joinCode)}`)
+		: undefined;
+	return { project, joinLink };
 };
 
 export const actions: Actions = {

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { findEventBySlug } from '$lib/server/event-access';
 import { liveFeed, readLiveSnapshot } from '$lib/server/live';
+import { openLiveView } from '$lib/server/metrics';
 import { orError } from '$lib/server/rules';
 import type { LiveSnapshot } from '$lib/ranking';
 import type { RequestHandler } from './$types';
@@ -30,9 +31,11 @@ export const GET: RequestHandler = async ({ locals, params, request }) => {
 			const sendSnapshot = (snapshot: LiveSnapshot) => send(`data: ${JSON.stringify(snapshot)}\n\n`);
 			const heartbeat = setInterval(() => send(': still here\n\n'), HEARTBEAT_MS);
 			let unsubscribe = () => {};
+			const closeView = openLiveView();
 			stop = () => {
 				if (!open) return;
 				open = false;
+				closeView();
 				clearInterval(heartbeat);
 				unsubscribe();
 			};

@@ -2,6 +2,7 @@ import { ballotSchema } from '$lib/schemas/ballot';
 import { requireUser } from '$lib/server/auth/guards';
 import { findEventBySlug } from '$lib/server/event-access';
 import { parseForm } from '$lib/server/forms';
+import { countBallot } from '$lib/server/metrics';
 import { attempt, orError } from '$lib/server/rules';
 import { castBallotAt, getBallot } from '$lib/server/voting';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +19,11 @@ export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
 		const form = await parseForm(event.request, ballotSchema);
-		if (form.failure) return form.failure;
+		if (form.failure) {
+			// Refused before the database (castBallot counts the rest by their outcome).
+			countBallot('unreadable');
+			return form.failure;
+		}
 		const { project, stamp } = form.data;
 		const cast = await attempt(castBallotAt(user.id, event.params.slug, project, stamp), form.values);
 		if (cast.failure) return cast.failure;

@@ -1,4 +1,5 @@
 import { regenerateCodeSchema } from '$lib/schemas/admin';
+import { config } from '$lib/server/config';
 import { joinLinkFor, regenerateEventJoinCode, renderQrSvg } from '$lib/server/admin/joining';
 import { requireEventOwner } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
@@ -7,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
-	const joinLink = joinLinkFor(event.url.origin, owned.joinCode);
+	const joinLink = joinLinkFor(config().origin, owned.joinCode);
 	const svg = await renderQrSvg(joinLink);
 	return {
 		joinCode: owned.joinCode,

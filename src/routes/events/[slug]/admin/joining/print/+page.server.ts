@@ -1,10 +1,11 @@
+import { config } from '$lib/server/config';
 import { joinLinkFor, renderQrSvg } from '$lib/server/admin/joining';
 import { requireEventOwner } from '$lib/server/auth/guards';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
-	const joinLink = joinLinkFor(event.url.origin, owned.joinCode);
+	const joinLink = joinLinkFor(config().origin, owned.joinCode);
 	const svg = await renderQrSvg(joinLink);
 	return {
 		name: owned.name,

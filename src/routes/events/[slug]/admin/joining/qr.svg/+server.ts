@@ -1,3 +1,4 @@
+import { config } from '$lib/server/config';
 import { joinLinkFor, renderQrSvg } from '$lib/server/admin/joining';
 import { requireEventOwner } from '$lib/server/auth/guards';
 import type { RequestHandler } from './$types';
@@ -5,7 +6,7 @@ import type { RequestHandler } from './$types';
 /** The join link's QR code as an SVG file, for posters and slides. */
 export const GET: RequestHandler = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
-	const svg = await renderQrSvg(joinLinkFor(event.url.origin, owned.joinCode));
+	const svg = await renderQrSvg(joinLinkFor(config().origin, owned.joinCode));
 	return new Response(svg, {
 		headers: {
 			'Content-Type': 'image/svg+xml; charset=utf-8',
