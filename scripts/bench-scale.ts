@@ -122,6 +122,9 @@ function requestFor(route: RouteInfo, f: Fixture): { url: string; as: Persona } 
 			else if (param === 'id' && id.startsWith('/admin/projects/')) values.id = f.projectId;
 			else return { skip: `no rule fills [${param}] under /admin` };
 		}
+		// A download needs its selection: the closed featured event.
+		if (id === '/admin/exports/projects.csv')
+			return { url: `${pathOf(route, values)}?slugs=${f.closedSlug}`, as: 'admin' };
 		return { url: pathOf(route, values), as: 'admin' };
 	}
 	if (route.params.length > 0)
@@ -259,6 +262,9 @@ async function startApp(): Promise<{ app: ChildProcess; output: () => string }> 
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: origin,
+			MAIL_TRANSPORT: process.env.MAIL_TRANSPORT ?? 'outbox',
+			// One access line per request would be measured too.
+			LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 			WEB_CONCURRENCY: '1'
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

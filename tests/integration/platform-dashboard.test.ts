@@ -30,6 +30,7 @@ async function renderPage(range = RANGE) {
 		range: { from: range.from, to: range.to, months: range.months },
 		asked: {},
 		rangeErrors: {} as Record<string, string>,
+		maxAgeSeconds: 60,
 		...(await loadDashboard(range, NOW))
 	};
 	// The layout's data is not read by the page; the page's own is all it needs.
@@ -344,5 +345,19 @@ describe('on a known scene', () => {
 		expect(html).toContain('<title>Mar 2026: 1 voting open</title>');
 		expect(html).toContain('<title>90%–100%: 1 events</title>');
 		expect(html).not.toMatch(/NaN|Infinity/);
+	});
+});
+
+describe('the figures reused for a minute', () => {
+	it('serve the same monthly figures within the age asked for, while "voting now" stays live', async () => {
+		const range = resolveMonthRange({ from: '2020-01', to: '2020-12' }, NOW);
+		const first = await loadDashboard(range, NOW, { maxAgeMs: 60_000 });
+		const owner = await make.createUser();
+		const added = await make.createEvent({ ownerId: owner.id, phase: 'voting' });
+		const again = await loadDashboard(range, NOW, { maxAgeMs: 60_000 });
+		expect(again.headlines).toEqual(first.headlines);
+		expect(again.votingNow.events.map((e) => e.id)).toContain(added.id);
+		const fresh = await loadDashboard(range, NOW);
+		expect(fresh.headlines.events).toBe(first.headlines.events + 1);
 	});
 });

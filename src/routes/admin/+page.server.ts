@@ -4,6 +4,9 @@ import { dashboardRangeSchema } from '$lib/schemas/dashboard';
 import { loadDashboard, resolveMonthRange } from '$lib/server/platform/dashboard';
 import type { PageServerLoad } from './$types';
 
+/** How old the monthly figures may be: they change slowly and cost the most to read. */
+const DASHBOARD_MAX_AGE_MS = 60_000;
+
 export const load: PageServerLoad = async (event) => {
 	requirePlatformAdmin(event);
 	const asked = {
@@ -17,6 +20,7 @@ export const load: PageServerLoad = async (event) => {
 		range: { from: range.from, to: range.to, months: range.months },
 		asked,
 		rangeErrors: parsed.success ? {} : fieldErrors(parsed.error),
-		...(await loadDashboard(range))
+		...(await loadDashboard(range, new Date(), { maxAgeMs: DASHBOARD_MAX_AGE_MS })),
+		maxAgeSeconds: DASHBOARD_MAX_AGE_MS / 1000
 	};
 };

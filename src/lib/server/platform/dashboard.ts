@@ -252,17 +252,44 @@ export async function countHeadlines() {
 	return { ...counts, votes, votesEstimated: estimated };
 }
 
-/** Everything the dashboard shows for a range of months. */
-export async function loadDashboard(range: MonthRange, now: Date = new Date()) {
-	const [eventsByMonth, activityByMonth, signUpsByMonth, turnout, referrals, votingNow, headlines] =
-		await Promise.all([
-			countEventsByMonth(range),
-			countActivityByMonth(range),
-			countSignUpsByMonth(range),
-			summariseTurnout(range),
-			listTopReferrals(range),
-			listVotingNow(now),
-			countHeadlines()
-		]);
-	return { eventsByMonth, activityByMonth, signUpsByMonth, turnout, referrals, votingNow, headlines };
+// The monthly figures read hundreds of thousands of rows and change slowly: the page may reuse them for
+// a minute (per range), so that a room of operators reloading it costs the database one computation.
+// "Voting now" is always read fresh.
+const recent = new Map<string, { at: number; figures: Promise<MonthlyFigures> }>();
+const RECENT_LIMIT = 50;
+
+type MonthlyFigures = Awaited<ReturnType<typeof computeMonthlyFigures>>;
+
+async function computeMonthlyFigures(range: MonthRange) {
+	const [eventsByMonth, activityByMonth, signUpsByMonth, turnout, referrals, headlines] = await Promise.all([
+		countEventsByMonth(range),
+		countActivityByMonth(range),
+		countSignUpsByMonth(range),
+		summariseTurnout(range),
+		listTopReferrals(range),
+		countHeadlines()
+	]);
+	return { eventsByMonth, activityByMonth, signUpsByMonth, turnout, referrals, headlines };
+}
+
+function monthlyFigures(range: MonthRange, maxAgeMs: number): Promise<MonthlyFigures> {
+	if (maxAgeMs <= 0) return computeMonthlyFigures(range);
+	const key = `${range.from}..${range.to}`;
+	const kept = recent.get(key);
+	if (kept && Date.now() - kept.at < maxAgeMs) return kept.figures;
+	const figures = computeMonthlyFigures(range);
+	if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+	recent.set(key, { at: Date.now(), figures });
+	// A failed computation is not kept.
+	figures.catch(() => recent.delete(key));
+	return figures;
+}
+
+/**
+ * Everything the dashboard shows for a range of months. With `maxAgeMs`, the monthly figures may be
+ * that old (computed once for everyone asking within it); "voting now" is always fresh.
+ */
+export async function loadDashboard(range: MonthRange, now: Date = new Date(), { maxAgeMs = 0 } = {}) {
+	const [monthly, votingNow] = await Promise.all([monthlyFigures(range, maxAgeMs), listVotingNow(now)]);
+	return { ...monthly, votingNow };
 }
