@@ -36,15 +36,19 @@ export async function* exportAttendeesCsv(
 ): AsyncGenerator<CsvCell[][]> {
 	let after: AttendeeRow | undefined;
 	for (;;) {
+		// The event's attendances first (its primary key), then sorted: left to itself the planner walks
+		// the joined_at index of every event's attendances.
 		const rows: AttendeeRow[] = await db.$queryRaw`
+			WITH a AS MATERIALIZED (
+				SELECT "event_id", "user_id", "joined_at" FROM "event_attendees"
+				WHERE "event_id" = ${eventId}::uuid
+					${after ? Prisma.sql`AND ("joined_at", "user_id") > (${after.joinedAt.toISOString()}::timestamptz, ${after.userId}::uuid)` : Prisma.empty}
+			), batch AS (SELECT * FROM a ORDER BY "joined_at", "user_id" LIMIT ${batchSize})
 			SELECT u."first_name" AS "firstName", u."last_name" AS "lastName", u."display_name" AS "displayName",
-				u."email", a."joined_at" AS "joinedAt", a."user_id"::text AS "userId",
-				(SELECT count(*)::int FROM "votes" v WHERE v."event_id" = a."event_id" AND v."voter_id" = a."user_id") AS "votes"
-			FROM "event_attendees" a JOIN "users" u ON u."id" = a."user_id"
-			WHERE a."event_id" = ${eventId}::uuid
-				${after ? Prisma.sql`AND (a."joined_at", a."user_id") > (${after.joinedAt.toISOString()}::timestamptz, ${after.userId}::uuid)` : Prisma.empty}
-			ORDER BY a."joined_at", a."user_id"
-			LIMIT ${batchSize}`;
+				u."email", b."joined_at" AS "joinedAt", b."user_id"::text AS "userId",
+				(SELECT count(*)::int FROM "votes" v WHERE v."event_id" = b."event_id" AND v."voter_id" = b."user_id") AS "votes"
+			FROM batch b JOIN "users" u ON u."id" = b."user_id"
+			ORDER BY b."joined_at", b."user_id"`;
 		yield rows.map((r) => [r.firstName, r.lastName, r.displayName, r.email, r.joinedAt, r.votes]);
 		if (rows.length < batchSize) return;
 		after = rows[rows.length - 1];
@@ -70,16 +74,22 @@ export async function* exportVotesCsv(
 	let after: VoteRow | undefined;
 	for (;;) {
 		const at = after?.createdAt.toISOString();
+		// A range of votes_event_id_created_at_id_idx per batch; the first condition bounds the range, the
+		// second skips the votes of the same millisecond already sent.
 		const rows: VoteRow[] = await db.$queryRaw`
+			WITH batch AS (
+				SELECT "id", "created_at", "voter_id", "project_id" FROM "votes"
+				WHERE "event_id" = ${eventId}::uuid
+					${after ? Prisma.sql`AND "created_at" <= ${at}::timestamptz AND ("created_at" < ${at}::timestamptz OR "id" > ${after.id}::uuid)` : Prisma.empty}
+				ORDER BY "created_at" DESC, "id"
+				LIMIT ${batchSize}
+			)
 			SELECT v."id"::text AS "id", v."created_at" AS "createdAt", u."display_name" AS "voterName",
 				u."email" AS "voterEmail", p."name" AS "projectName", p."id"::text AS "projectId"
-			FROM "votes" v
+			FROM batch v
 				JOIN "users" u ON u."id" = v."voter_id"
-				JOIN "projects" p ON p."id" = v."project_id"
-			WHERE v."event_id" = ${eventId}::uuid
-				${after ? Prisma.sql`AND (v."created_at" < ${at}::timestamptz OR (v."created_at" = ${at}::timestamptz AND v."id" > ${after.id}::uuid))` : Prisma.empty}
-			ORDER BY v."created_at" DESC, v."id"
-			LIMIT ${batchSize}`;
+				JOIN "projects" p ON p."id" = v."project_id" AND p."event_id" = ${eventId}::uuid
+			ORDER BY v."created_at" DESC, v."id"`;
 		yield rows.map((r) => [r.createdAt, r.voterName, r.voterEmail, r.projectName, r.projectId]);
 		if (rows.length < batchSize) return;
 		after = rows[rows.length - 1];
