@@ -1,6 +1,6 @@
-import { countPlatformTotals } from '$lib/server/stats';
+import { homePageTotals } from '$lib/server/stats';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
-	return { totals: await countPlatformTotals() };
+	return { totals: await homePageTotals() };
 };

@@ -3,7 +3,7 @@ import type { Actor } from '../../src/lib/server/admin/access';
 import { findOwnedEvent } from '../../src/lib/server/admin/access';
 import { listAuditLog, recordPhaseChange } from '../../src/lib/server/admin/audit';
 import { describeAttendeeRemoval, listAttendees, removeAttendee } from '../../src/lib/server/admin/attendees';
-import { exportAttendeesCsv, exportResultsCsv, exportVotesCsv } from '../../src/lib/server/admin/exports';
+import { exportResultsCsv } from '../../src/lib/server/admin/exports';
 import { joinLinkFor, regenerateEventJoinCode, renderQrSvg } from '../../src/lib/server/admin/joining';
 import { PAGE_SIZE } from '../../src/lib/server/admin/paging';
 import {
@@ -22,6 +22,7 @@ import { listVotes } from '../../src/lib/server/admin/votes';
 import { joinEventByCode } from '../../src/lib/server/events';
 import { RuleViolation } from '../../src/lib/server/rules';
 import { db } from '../helpers/db';
+import { attendeesCsv, votesCsv } from '../helpers/exports';
 import * as make from '../helpers/factories';
 
 const first = { page: 1 };
@@ -424,7 +425,7 @@ describe('CSV downloads', () => {
 			}
 		});
 		await make.addAttendee(event.id, tricky.id);
-		const csv = await exportAttendeesCsv(event.id);
+		const csv = await attendeesCsv(event.id);
 		expect(
 			csv.startsWith('\uFEFFFirst name,Last name,Display name,Email,Joined at (UTC),Votes cast\r\n')
 		).toBe(true);
@@ -438,7 +439,7 @@ describe('CSV downloads', () => {
 	it('list the votes and the ranking', async () => {
 		const { event, beta, alice } = await scene();
 		await db.project.update({ where: { id: beta.id }, data: { name: 'Beta, the "best"', legacyPoints: 5 } });
-		const votes = await exportVotesCsv(event.id);
+		const votes = await votesCsv(event.id);
 		expect(votes.split('\r\n')[0]).toBe('\uFEFFVoted at (UTC),Voter,Voter email,Project,Project id');
 		expect(votes).toContain(`,${alice.email},"Beta, the ""best""",`);
 		const results = (await exportResultsCsv(event.id)).split('\r\n');

@@ -193,4 +193,17 @@ describe('my events', () => {
 		expect(seen).toMatchObject({ isAttendee: true, isOwner: false, joinCode: undefined });
 		expect((await getEventForViewer(event.slug, event.ownerId)).joinCode).toBe(event.joinCode);
 	});
+
+	it("counts the event's own projects and attendees, not those of other events", async () => {
+		const event = await make.createEvent();
+		const other = await make.createEvent();
+		const [a, b, c] = await Promise.all([make.createUser(), make.createUser(), make.createUser()]);
+		for (const user of [a, b]) await make.addAttendee(event.id, user.id);
+		await make.addAttendee(other.id, c.id);
+		await make.createProject(event.id, { ownerId: a.id });
+		await make.createProject(other.id, { ownerId: c.id });
+		const empty = await make.createEvent();
+		expect((await getEventForViewer(event.slug, a.id))._count).toEqual({ projects: 1, attendees: 2 });
+		expect((await getEventForViewer(empty.slug, undefined))._count).toEqual({ projects: 0, attendees: 0 });
+	});
 });

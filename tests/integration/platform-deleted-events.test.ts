@@ -144,7 +144,8 @@ describe('a soft-deleted event', () => {
 		expect(await countPlatformTotals()).toEqual({
 			events: before.events - 1,
 			projects: before.projects - 4,
-			votes: before.votes - 1
+			votes: before.votes - 1,
+			votesEstimated: false
 		});
 	});
 

@@ -298,19 +298,28 @@ export async function listEventGallery(eventId: string, viewerKey: string) {
 
 /** The projects a person owns or has joined, with their events and codes; none of soft-deleted events. */
 export async function listMyProjects(userId: string) {
-	const projects = await db.project.findMany({
-		where: {
-			OR: [{ ownerId: userId }, { collaborators: { some: { userId } } }],
-			event: { OR: [{ phase: { not: 'draft' } }, { ownerId: userId }], deletedAt: null }
-		},
-		select: {
-			id: true,
-			name: true,
-			joinCode: true,
-			ownerId: true,
-			event: { select: { name: true, slug: true, phase: true } }
-		},
-		orderBy: { createdAt: 'desc' }
-	});
-	return projects.map(({ ownerId, ...p }) => ({ ...p, role: ownerId === userId ? 'owner' : 'collaborator' }));
+	const event = { OR: [{ phase: { not: 'draft' as const } }, { ownerId: userId }], deletedAt: null };
+	const select = {
+		id: true,
+		name: true,
+		joinCode: true,
+		ownerId: true,
+		createdAt: true,
+		event: { select: { name: true, slug: true, phase: true } }
+	} as const;
+	// Two indexed lookups (by owner, by collaborator): an OR of the two makes PostgreSQL scan every project.
+	const [owned, joined] = await Promise.all([
+		db.project.findMany({ where: { ownerId: userId, event }, select }),
+		db.project.findMany({ where: { collaborators: { some: { userId } }, event }, select })
+	]);
+	const byId = new Map([...joined, ...owned].map((p) => [p.id, p]));
+	return [...byId.values()]
+		.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id))
+		.map((p) => ({
+			id: p.id,
+			name: p.name,
+			joinCode: p.joinCode,
+			event: p.event,
+			role: p.ownerId === userId ? 'owner' : 'collaborator'
+		}));
 }

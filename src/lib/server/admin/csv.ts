@@ -52,7 +52,7 @@ export function csvResponse(filename: string, body: string): Response {
 
 /**
  * A download response that streams a CSV document as its rows arrive, batch after batch (e.g. one
- * database page each), writing line by line: memory stays flat however long the file. A batch is read
+ * database page each), one chunk per batch: memory stays flat however long the file. A batch is read
  * only when the client has taken the previous one; a client that goes away stops the reading.
  */
 export function csvStreamResponse(
@@ -71,8 +71,8 @@ export function csvStreamResponse(
 			for (;;) {
 				const next = await source.next();
 				if (next.done) return controller.close();
-				for (const row of next.value) controller.enqueue(encoder.encode(csvLine(row)));
-				if (next.value.length) return;
+				// One chunk per batch: a chunk per line costs more in the stream than the line itself.
+				if (next.value.length) return controller.enqueue(encoder.encode(next.value.map(csvLine).join('')));
 			}
 		},
 		async cancel() {

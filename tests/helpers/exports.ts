@@ -1,0 +1,24 @@
+import { csvStreamResponse } from '../../src/lib/server/admin/csv';
+import {
+	ATTENDEES_CSV_HEADER,
+	exportAttendeesCsv,
+	exportVotesCsv,
+	VOTES_CSV_HEADER
+} from '../../src/lib/server/admin/exports';
+
+// The bytes as the owner's browser saves them: Response.text() would drop the byte order mark.
+async function fileText(response: Response): Promise<string> {
+	return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+}
+
+/** The attendees download of an event as its owner receives it. */
+export function attendeesCsv(eventId: string, options?: { batchSize?: number }): Promise<string> {
+	return fileText(
+		csvStreamResponse('attendees.csv', ATTENDEES_CSV_HEADER, exportAttendeesCsv(eventId, options))
+	);
+}
+
+/** The votes download of an event as its owner receives it. */
+export function votesCsv(eventId: string, options?: { batchSize?: number }): Promise<string> {
+	return fileText(csvStreamResponse('votes.csv', VOTES_CSV_HEADER, exportVotesCsv(eventId, options)));
+}
