@@ -101,13 +101,8 @@ export const handle = sequence(
  */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };
-	if (noteOutage(event, error)) {
-		log.error(
-			{ method: event.request.method, path: event.url.pathname },
-			`${event.request.method} ${event.url.pathname}: the database is unreachable (${String(error)})`
-		);
-		return { message: OUTAGE_MESSAGE, retry: true };
-	}
+	// Logged once per outage (src/lib/server/database-status.ts); each request has its access line.
+	if (noteOutage(event, error)) return { message: OUTAGE_MESSAGE, retry: true };
 	if (status < 500) {
 		// Only SvelteKit's own errors get here with a 4xx (error() in app code does not reach this hook),
 		// and their messages say what the client sent, nothing of the server's.

@@ -93,7 +93,7 @@ test('pages, form actions, signed-in requests and health answer 503 during an ou
 		expect(await enhanced.json()).toMatchObject({ type: 'error' });
 		expect((await get('/health')).status).toBe(503);
 		// The log says what happened in one line, without a stack trace.
-		expect(server.log).toContain('the database is unreachable');
+		expect(server.log).toContain('The database is unreachable');
 		expect(server.log).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 
 		await proxy.open();

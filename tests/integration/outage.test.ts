@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../src/lib/server/generated/prisma/client';
-import { isDatabaseUnavailable } from '../../src/lib/server/http/outage';
+import { isDatabaseUnavailable } from '../../src/lib/server/database-status';
 import { db } from '../helpers/db';
 import * as make from '../helpers/factories';
 

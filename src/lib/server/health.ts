@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable, noteDatabaseUnreachable } from './database-status';
 import { db } from './db';
 
 const TIMEOUT_MS = 2_000;
@@ -11,7 +12,9 @@ export async function checkDatabaseHealth(): Promise<'reachable' | 'unreachable'
 	try {
 		await Promise.race([db.$queryRaw`SELECT 1`, timeout]);
 		return 'reachable';
-	} catch {
+	} catch (error) {
+		// A load balancer's checks may be the only requests during an outage: the log still hears of it.
+		if (isDatabaseUnavailable(error)) noteDatabaseUnreachable(error);
 		return 'unreachable';
 	} finally {
 		clearTimeout(timer);

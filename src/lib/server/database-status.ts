@@ -1,0 +1,93 @@
+import { log } from './log.ts';
+
+// Whether the database is reachable, as the app last found it: an outage (a restart, a failover, a cut
+// network) is logged once as it begins and once as it ends, rather than once per refused request, which
+// during an event would be thousands of identical lines.
+
+// Driver adapter error kinds and Prisma codes that mean "no database", not "bad query".
+const UNAVAILABLE_KINDS = new Set([
+	'DatabaseNotReachable',
+	'ConnectionClosed',
+	'SocketTimeout',
+	'TooManyConnections',
+	'TlsConnectionError'
+]);
+const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const NETWORK_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ENOTFOUND',
+	'EPIPE',
+	'EHOSTUNREACH'
+]);
+// SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, crashed, not accepting yet),
+// 53300 (too many connections).
+const SQLSTATE = /^(08...|57P0[123]|53300)$/;
+// pg's own errors for a dropped or never-made connection carry no code.
+const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Can't reach database server/i;
+
+interface ErrorLike {
+	code?: unknown;
+	kind?: unknown;
+	message?: unknown;
+	cause?: unknown;
+	meta?: { driverAdapterError?: { cause?: unknown } };
+}
+
+/** The part of `error` (or of what caused it) that says the database could not be reached, if any. */
+function findUnavailability(error: unknown): ErrorLike | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+		const e = current as ErrorLike;
+		const code = typeof e.code === 'string' ? e.code : '';
+		if (PRISMA_CODES.has(code) || NETWORK_CODES.has(code) || SQLSTATE.test(code)) return e;
+		if (typeof e.kind === 'string' && UNAVAILABLE_KINDS.has(e.kind)) return e;
+		if (typeof e.message === 'string' && MESSAGES.test(e.message)) return e;
+		current = e.meta?.driverAdapterError?.cause ?? e.cause;
+	}
+	return undefined;
+}
+
+/** Whether `error` (or what caused it) says the database could not be reached, rather than refused a query. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+	return findUnavailability(error) !== undefined;
+}
+
+/** A short reason for the log: "ECONNREFUSED", "57P01 terminating connection due to administrator command". */
+function reasonOf(error: unknown): string {
+	const found = findUnavailability(error) ?? (error as ErrorLike);
+	const code =
+		typeof found?.code === 'string' ? found.code : typeof found?.kind === 'string' ? found.kind : '';
+	const message = typeof found?.message === 'string' ? found.message.split('\n')[0].slice(0, 200) : '';
+	if (!message || message === code) return code || String(error).split('\n')[0].slice(0, 200);
+	return code ? `${code} ${message}` : message;
+}
+
+let outage: { since: number; refused: number } | undefined;
+
+/**
+ * Notes that the database could not be reached (`refused`: a request was answered 503 for it). The first
+ * note of an outage logs a warning; the others are counted, and logged only at debug level.
+ */
+export function noteDatabaseUnreachable(error: unknown, refused = false): void {
+	const reason = reasonOf(error);
+	if (!outage) {
+		outage = { since: Date.now(), refused: 0 };
+		log.warn({ reason }, `The database is unreachable (${reason}): requests answer 503 until it is back`);
+	} else {
+		log.debug({ reason }, `The database is still unreachable (${reason})`);
+	}
+	if (refused) outage.refused += 1;
+}
+
+/** Notes that a connection to the database was made: the end of an outage, if one was noted. */
+export function noteDatabaseReachable(): void {
+	if (!outage) return;
+	const seconds = Math.round((Date.now() - outage.since) / 100) / 10;
+	log.info(
+		{ downSeconds: seconds, refused: outage.refused },
+		`The database is reachable again after ${seconds} s; ${outage.refused} request(s) were answered 503 meanwhile`
+	);
+	outage = undefined;
+}
