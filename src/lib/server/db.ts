@@ -5,8 +5,10 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { config, ConfigError, type DatabaseTarget } from './config.ts';
+import { noteDatabaseReachable } from './database-status.ts';
 import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { log } from './log.ts';
 import { applyMigrations, readMigrationState, type SqlConnection } from './migrations.ts';
 
 export type Database = PrismaClient;
@@ -25,6 +27,9 @@ interface OpenedDatabase {
 	) => Promise<() => Promise<void>>;
 }
 
+// How long a request waits to get a database connection before it is answered 503.
+const CONNECT_TIMEOUT_MS = 5_000;
+
 function open(target: DatabaseTarget): OpenedDatabase {
 	if (target.kind === 'server') {
 		// The pool is ours, not the adapter's, so that /metrics can tell how busy it is.
@@ -33,8 +38,20 @@ function open(target: DatabaseTarget): OpenedDatabase {
 		const pool = new pg.Pool({
 			connectionString: target.url,
 			max: config().databasePoolSize,
-			options: '-c jit=off'
+			options: '-c jit=off',
+			// Without a limit, a request waits for a connection as long as the network lets it (minutes, for
+			// a server that vanished without closing its sockets): it fails instead, as a 503 to try again.
+			// The limit also bounds the wait for a free connection, which at the end-of-event rush is well
+			// under a second (BENCHMARKS.md).
+			connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+			// Finds connections to a server that is gone (idle ones included) instead of trusting them.
+			keepAlive: true,
+			keepAliveInitialDelayMillis: 10_000
 		});
+		// A pooled connection the server ended (a restart, a crash) is dropped by the pool, and the next
+		// query makes a new one; the first that succeeds after an outage ends it.
+		pool.on('connect', noteDatabaseReachable);
+		pool.on('error', (error) => log.debug({ err: error }, 'A pooled database connection was lost'));
 		const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 		return {
 			client,
@@ -139,19 +156,34 @@ async function listenOnServer(
 	onNotify: Notify,
 	onError: (error: Error) => void
 ) {
-	const connection = new pg.Client({ connectionString: url });
+	const connection = new pg.Client({
+		connectionString: url,
+		connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+		keepAlive: true,
+		keepAliveInitialDelayMillis: 10_000
+	});
 	connection.on('notification', (message) => {
 		if (message.channel === channel) onNotify(message.payload ?? '');
 	});
+	// Until it listens, a failure rejects the promise below; after, it is reported once (pg sends 'error'
+	// and then 'end'), so that the listener is started again once.
+	let listening = false;
 	let stopped = false;
-	connection.on('error', (error) => {
-		if (!stopped) onError(error);
-	});
-	connection.on('end', () => {
-		if (!stopped) onError(new Error('the listening connection was closed'));
-	});
-	await connection.connect();
-	await connection.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+	const lost = (error: Error) => {
+		if (!listening || stopped) return;
+		stopped = true;
+		onError(error);
+	};
+	connection.on('error', lost);
+	connection.on('end', () => lost(new Error('Connection terminated: the listening connection was closed')));
+	try {
+		await connection.connect();
+		await connection.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+	} catch (error) {
+		await connection.end().catch(() => {});
+		throw error;
+	}
+	listening = true;
 	return async () => {
 		stopped = true;
 		await connection.end().catch(() => {});

@@ -1,4 +1,5 @@
 import type { LiveSnapshot } from '../ranking.ts';
+import { isDatabaseUnavailable, noteDatabaseUnreachable } from './database-status.ts';
 import { db, listenToDatabase } from './db.ts';
 import { countTurnout, forgetPublicLeaderboard, rankProjects } from './leaderboard.ts';
 import { LIVE_CHANNEL } from './live-channel.ts';
@@ -96,7 +97,9 @@ export class LiveFeed {
 	// since changes made meanwhile were not heard.
 	private lost(error: Error) {
 		if (this.closed) return;
-		log.error(`Live updates: lost the database listener, reconnecting: ${error.message}`);
+		// While the database is down this repeats every second: the outage itself is logged once.
+		if (isDatabaseUnavailable(error)) noteDatabaseUnreachable(error);
+		else log.error(`Live updates: lost the database listener, reconnecting: ${error.message}`);
 		const previous = this.listening;
 		this.listening = undefined;
 		previous?.then((stop) => stop()).catch(() => {});
