@@ -73,13 +73,22 @@ export class OwnServer {
 
 	async stop() {
 		const child = this.child;
-		if (!child || child.exitCode !== null) return;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		child.kill('SIGTERM');
 		// A stop as an orchestrator does it: ask politely, then kill. Either way the data must be kept.
 		const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
 		await exited;
 		clearTimeout(timer);
+	}
+
+	/** Kills the app as a crash or the kernel's OOM killer does (SIGKILL), and waits until it is gone. */
+	async crash() {
+		const child = this.child;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGKILL');
+		await exited;
 	}
 
 	async dispose() {
