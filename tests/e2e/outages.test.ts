@@ -145,6 +145,7 @@ test('ballots flowing while PostgreSQL is down for 10 s: quick 503s, recovery wi
 		// The outage is logged as it starts and as it ends, not once per refused request, and without stacks.
 		const lines = logLines(server.log);
 		const outageLines = lines.filter((l) => /database/i.test(String(l.msg)));
+		console.log(outageLines.map((l) => `${l.level} ${l.msg}`).join('\n'));
 		expect(outageLines.filter((l) => l.level === 'warn' && /unreachable/.test(String(l.msg))).length).toBe(1);
 		expect(outageLines.some((l) => /reachable again/.test(String(l.msg)))).toBe(true);
 		expect(lines.filter((l) => l.level === 'error')).toEqual([]);

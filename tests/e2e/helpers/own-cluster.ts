@@ -96,7 +96,12 @@ export class OwnCluster {
 			'-c shared_buffers=16MB'
 		].join(' ');
 		const log = path.join(this.root, 'postgres.log');
-		await this.pg('pg_ctl', ['-D', this.dataDir, '-l', log, '-o', settings, '-w', '-t', '60', 'start']);
+		try {
+			await this.pg('pg_ctl', ['-D', this.dataDir, '-l', log, '-o', settings, '-w', '-t', '60', 'start']);
+		} catch (error) {
+			// Say why (a port still taken by a cluster a killed test run left behind, say).
+			throw new Error(`${(error as Error).message}\n${this.serverLog().slice(-2_000)}`, { cause: error });
+		}
 		this.running = true;
 	}
 
