@@ -134,7 +134,9 @@ let app: OwnServer;
 test.beforeAll(async () => {
 	test.setTimeout(60_000);
 	proxy.port = await freePort();
-	// The app as compose.yaml configures it behind nginx; its public origin is the proxy's.
+	// The app as compose.yaml configures it behind nginx; its public origin is the proxy's. Its own
+	// embedded database even when the suite runs on a server: the per-client sign-in counts below must
+	// start at zero on every run (on a shared database they would last the 15-minute window).
 	app = new OwnServer({
 		ORIGIN: proxy.origin,
 		ADDRESS_HEADER: 'X-Forwarded-For',
