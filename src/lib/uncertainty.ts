@@ -3,6 +3,8 @@
 
 /** One project's place, with how sure it is. */
 export interface RankInterval {
+	/** The project's actual rank (1, 2, 2, 4). */
+	rank: number;
 	/** 95 % interval of the project's rank over the bootstrap resamples (2.5th to 97.5th percentile). */
 	low: number;
 	high: number;
@@ -24,6 +26,10 @@ export interface ResultsUncertainty {
 	/** Ballots (voters who voted) in the event. */
 	ballots: number;
 	resamples: number;
+	/** Projects in the event. */
+	projects: number;
+	/** Whether `intervals` holds every project, or only the top places (see getResultsUncertainty). */
+	complete: boolean;
 	/** By project id. */
 	intervals: Record<string, RankInterval>;
 	margin: MarginSummary;

@@ -47,6 +47,11 @@ describe('getResultsUncertainty', () => {
 		expect(result.intervals[c.id]).toMatchObject({ low: 2, high: 3, words: '2nd or 3rd: too close to call' });
 		// Lead 10: five voters of Alpha voting Beta instead would tie first place.
 		expect(result.margin).toEqual({ kind: 'margin', ballots: 5, winnerId: a.id, challengerId: b.id });
+
+		// A page's first rows: only the top places' intervals travel, from the same cached answer.
+		const top = await getResultsUncertainty(event.id, { places: 1 });
+		expect(Object.keys(top.intervals)).toEqual([a.id]);
+		expect(top).toMatchObject({ complete: false, projects: 3, margin: result.margin });
 	});
 
 	it('keeps its answer while nothing changes and computes again after a ballot, on any path', async () => {
@@ -66,6 +71,8 @@ describe('getResultsUncertainty', () => {
 		const voter = await createUser();
 		await addAttendee(event.id, voter.id);
 		await castBallot(voter.id, event.id, [b.id, c.id]);
+		// The public leaderboard accepts an answer checked within the last second (here: a minute).
+		expect(await getResultsUncertainty(event.id, { maxAgeMs: 60_000 })).toBe(first);
 		const second = await getResultsUncertainty(event.id);
 		expect(second).not.toBe(first);
 		expect(second.ballots).toBe(10);
@@ -95,6 +102,8 @@ describe('getResultsUncertainty', () => {
 		expect(await getResultsUncertainty(empty.id)).toEqual({
 			ballots: 0,
 			resamples: 2_000,
+			projects: 0,
+			complete: true,
 			intervals: {},
 			margin: { kind: 'none' },
 			hasLegacy: false

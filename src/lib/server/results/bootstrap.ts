@@ -101,22 +101,41 @@ export async function resampleRanks(
 	const n = set.projectCount;
 	const ballots = set.offsets.length - 1;
 	const { legacy, picks, offsets } = set;
-	const random = createRandom(options.seed);
+	let state = options.seed | 0;
 	// How often each project took each rank: counts[p * n + rank - 1].
 	const counts = new Uint32Array(n * n);
 	const scores = new Int32Array(n);
-	const sorted = new Int32Array(n);
-	const ranks = new Int32Array(n);
+	// A resample's scores are small whole numbers, so ranks come from counting, not sorting: above[s] is
+	// how many projects scored more than s. No score exceeds the legacy maximum plus one vote per ballot.
+	let legacyMax = 0;
+	for (const points of legacy) legacyMax = Math.max(legacyMax, points);
+	const above = new Int32Array(legacyMax + ballots + 2);
 	for (let done = 0; done < resamples;) {
 		const until = Math.min(resamples, done + CHUNK);
 		for (; done < until; done++) {
 			scores.set(legacy);
 			for (let k = 0; k < ballots; k++) {
-				const b = Math.floor(random() * ballots);
+				// createRandom's step, written out: this line runs millions of times per computation.
+				state = (state + 0x6d2b79f5) | 0;
+				let t = Math.imul(state ^ (state >>> 15), 1 | state);
+				t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+				const b = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * ballots);
 				for (let j = offsets[b], end = offsets[b + 1]; j < end; j++) scores[picks[j]]++;
 			}
-			rankInto(scores, sorted, ranks);
-			for (let p = 0; p < n; p++) counts[p * n + ranks[p] - 1]++;
+			let max = 0;
+			for (let p = 0; p < n; p++) {
+				above[scores[p]]++;
+				if (scores[p] > max) max = scores[p];
+			}
+			// Turn "how many scored exactly s" into "how many scored more than s", from the top down.
+			let higher = 0;
+			for (let s = max; s >= 0; s--) {
+				const exactly = above[s];
+				above[s] = higher;
+				higher += exactly;
+			}
+			for (let p = 0; p < n; p++) counts[p * n + above[scores[p]]]++;
+			above.fill(0, 0, max + 1);
 		}
 		if (done < resamples) await new Promise((resolve) => setImmediate(resolve));
 	}

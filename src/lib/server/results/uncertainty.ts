@@ -11,13 +11,11 @@ import {
 } from './bootstrap.ts';
 import { computeMargin } from './margin.ts';
 
-/** An event's ballots as loaded: the text form is also the cache's key. */
+/** An event's ballots as loaded. */
 interface LoadedBallots {
 	ids: string[];
 	set: BallotSet;
 	teams: number[][];
-	/** Everything the computation depends on, as one text: equal text, equal answer. */
-	key: string;
 }
 
 function parseIndices(text: string): number[] {
@@ -73,8 +71,7 @@ async function loadBallots(eventId: string): Promise<LoadedBallots> {
 			picks: Int32Array.from(picks),
 			offsets
 		},
-		teams,
-		key: `${row.ids}\n${row.legacy}\n${row.ballots}`
+		teams
 	};
 }
 
@@ -88,10 +85,12 @@ async function summarize(
 	const ballots = set.offsets.length - 1;
 	const seed = seedFrom(`${eventId}:${ballots}`);
 	const { low, high, firstShare } = await resampleRanks(set, { seed, resamples });
-	const tied = markTies(rankObserved(set), low, high);
+	const observed = rankObserved(set);
+	const tied = markTies(observed, low, high);
 	const intervals: Record<string, RankInterval> = {};
 	ids.forEach((id, p) => {
 		intervals[id] = {
+			rank: observed[p],
 			low: low[p],
 			high: high[p],
 			tied: tied[p],
@@ -116,39 +115,97 @@ async function summarize(
 	return {
 		ballots,
 		resamples,
+		projects: ids.length,
+		complete: true,
 		intervals,
 		margin: summary,
 		hasLegacy: set.legacy.some((points) => points > 0)
 	};
 }
 
-// Per event, the last answer and the data it was computed from. Every read loads the event's ballots
-// (one query of a few milliseconds) and compares them with the cached data: any change (a ballot, a
-// removed vote, a new project, changed points, a new teammate), through whichever app instance, gives a
-// new computation, and nothing else does. The ballot path is untouched. Bounded: the least recently
-// computed events are dropped first.
+/**
+ * A fingerprint of everything the computation reads for the event: its vote rows, its projects' ids,
+ * owners and legacy points, and their collaborators. Vote ids are never reused, so a change of any
+ * ballot changes the count or the sum of hashes (save a 1 in 2^32 coincidence).
+ */
+async function readDataVersion(eventId: string): Promise<string> {
+	const [row] = await db.$queryRaw<{ version: string }[]>`
+		SELECT concat_ws('/',
+			(SELECT count(*) || ':' || coalesce(sum(hashtext(v.id::text || v.project_id::text || v.voter_id::text)), 0)
+				FROM votes v WHERE v.event_id = ${eventId}::uuid),
+			(SELECT count(*) || ':' || coalesce(sum(hashtext(p.id::text || p.owner_id::text || p.legacy_points::text)), 0)
+				FROM projects p WHERE p.event_id = ${eventId}::uuid),
+			(SELECT count(*) || ':' || coalesce(sum(hashtext(c.project_id::text || c.user_id::text)), 0)
+				FROM project_collaborators c JOIN projects p ON p.id = c.project_id
+				WHERE p.event_id = ${eventId}::uuid)) AS version`;
+	return row.version;
+}
+
+// Per event, the last answer and the fingerprint of the data it was computed from. A read takes the
+// fingerprint (one aggregate query of a few milliseconds) and compares: any change (a ballot, a removed
+// vote, a new project, changed points, a new teammate), through whichever app instance, gives a new
+// computation, and nothing else does. The ballot path is untouched. A read may skip that check for
+// `maxAgeMs` after the last one: the public leaderboard does, like its ranking (src/lib/server/
+// leaderboard.ts), so that a venue opening the results at once costs one query a second. Bounded: the
+// least recently computed events are dropped first.
 const MAX_EVENTS = 100;
-const cache = new Map<string, { key: string; answer: Promise<ResultsUncertainty> }>();
+const cache = new Map<string, { key: string; checkedAt: number; answer: Promise<ResultsUncertainty> }>();
+
+/** Rows a page shows unless asked for all: the top places, where uncertainty matters most. */
+export const SHOWN_PLACES = 10;
+
+/** The answer with only the intervals of projects ranked in the top `places` (all when undefined). */
+function limitPlaces(answer: ResultsUncertainty, places: number | undefined): ResultsUncertainty {
+	if (places === undefined || answer.projects <= places) return answer;
+	const intervals: Record<string, RankInterval> = {};
+	for (const [id, interval] of Object.entries(answer.intervals))
+		if (interval.rank <= places) intervals[id] = interval;
+	return { ...answer, intervals, complete: false };
+}
+
+async function getCached(eventId: string, resamples: number, maxAgeMs: number): Promise<ResultsUncertainty> {
+	const cached = cache.get(eventId);
+	if (
+		cached &&
+		maxAgeMs > 0 &&
+		Date.now() - cached.checkedAt < maxAgeMs &&
+		cached.key.startsWith(`${resamples}/`)
+	) {
+		return cached.answer;
+	}
+	const key = `${resamples}/${await readDataVersion(eventId)}`;
+	const current = cache.get(eventId);
+	if (current && current.key === key) {
+		current.checkedAt = Date.now();
+		return current.answer;
+	}
+	// Fingerprint first, then the data: a change in between only causes one more computation later.
+	const answer = loadBallots(eventId).then((loaded) => summarize(eventId, loaded, resamples));
+	cache.delete(eventId);
+	if (cache.size >= MAX_EVENTS) cache.delete(cache.keys().next().value as string);
+	const entry = { key, checkedAt: Date.now(), answer };
+	cache.set(eventId, entry);
+	answer.catch(() => {
+		if (cache.get(eventId) === entry) cache.delete(eventId);
+	});
+	return answer;
+}
 
 /**
  * The uncertainty of the event's ranking: each project's bootstrap rank interval (95 %, 2,000 seeded
  * resamples of the ballots, legacy points fixed), statistical ties at the top, and the margin. Cached
- * per event until its data change.
+ * per event until its data change; `maxAgeMs` accepts an answer checked that recently without a check;
+ * `places` keeps only the intervals of the projects ranked that high (a page's first rows).
  */
 export async function getResultsUncertainty(
 	eventId: string,
-	resamples = DEFAULT_RESAMPLES
+	options: { resamples?: number; maxAgeMs?: number; places?: number } = {}
 ): Promise<ResultsUncertainty> {
-	const loaded = await loadBallots(eventId);
-	const key = `${resamples}\n${loaded.key}`;
-	const cached = cache.get(eventId);
-	if (cached && cached.key === key) return cached.answer;
-	const answer = summarize(eventId, loaded, resamples);
-	cache.delete(eventId);
-	if (cache.size >= MAX_EVENTS) cache.delete(cache.keys().next().value as string);
-	cache.set(eventId, { key, answer });
-	answer.catch(() => {
-		if (cache.get(eventId)?.answer === answer) cache.delete(eventId);
-	});
-	return answer;
+	const answer = await getCached(eventId, options.resamples ?? DEFAULT_RESAMPLES, options.maxAgeMs ?? 0);
+	return limitPlaces(answer, options.places);
+}
+
+/** Forgets every cached answer (tests and benchmarks that time the computation itself). */
+export function forgetResultsUncertainty(): void {
+	cache.clear();
 }
