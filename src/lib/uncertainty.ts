@@ -56,10 +56,10 @@ export function describeMargin(
 			return `No change of ballots could catch ${nameOf(margin.winnerId)}: its earlier (imported) points decide first place.`;
 		case 'margin':
 			return (
-				`Margin: ${plural(margin.ballots, 'ballot')} of ${ballots.toLocaleString('en-US')}. Had ` +
-				`${margin.ballots === 1 ? 'one voter' : `${margin.ballots.toLocaleString('en-US')} voters`} ` +
-				`voted for ${nameOf(margin.challengerId)} instead of ${nameOf(margin.winnerId)}, first place would have ` +
-				`been shared or lost.`
+				`Margin: ${plural(margin.ballots, 'ballot')} of ${ballots.toLocaleString('en-US')}. Changing ` +
+				`${margin.ballots === 1 ? 'one ballot' : `${margin.ballots.toLocaleString('en-US')} ballots`} in favour ` +
+				`of ${nameOf(margin.challengerId)} and against ${nameOf(margin.winnerId)} would have tied or overturned ` +
+				`first place.`
 			);
 	}
 }

@@ -58,12 +58,14 @@ test("the owner's results page and the closed leaderboard say how sure the ranki
 	const section = owner.getByTestId('rank-uncertainty');
 	// Sol owns Beta Bloom and may not vote for it: one of the other two Alpha voters switching ties.
 	await expect(owner.getByTestId('margin')).toHaveText(
-		'Margin: 1 ballot of 4. Had one voter voted for Beta Bloom instead of Alpha Rover, first place would have been shared or lost.'
+		'Margin: 1 ballot of 4. Changing one ballot in favour of Beta Bloom and against Alpha Rover would have tied or overturned first place.'
 	);
 	await expect(section.getByText(/in 95 % of 2,000 re-draws of the 4 ballots/)).toBeVisible();
 	await expect(placeOf(owner, 'Alpha Rover')).toHaveText('1st or 2nd: too close to call');
 	await expect(placeOf(owner, 'Beta Bloom')).toHaveText('1st or 2nd: too close to call');
 	await expect(placeOf(owner, 'Gamma Glow')).toHaveText('2nd or 3rd: too close to call');
+	await expect(section.getByTestId('statistically-tied')).toHaveCount(3);
+	await expect(section.getByText('As of when this page was loaded')).toBeVisible();
 	// The bars draw the same intervals; the text carries them for screen readers.
 	const bars = section.getByTestId('uncertainty-bar');
 	await expect(bars).toHaveCount(3);
@@ -87,6 +89,7 @@ test("the owner's results page and the closed leaderboard say how sure the ranki
 	await expect(placeOf(outsider, 'Alpha Rover')).toHaveText('1st or 2nd: too close to call');
 	await expect(placeOf(outsider, 'Gamma Glow')).toHaveText('2nd or 3rd: too close to call');
 	await expect(outsider.getByTestId('uncertainty-bar')).toHaveCount(3);
+	await expect(outsider.getByText('As of when this page was loaded')).toHaveCount(0);
 	// axe runs in the page, so this check needs a browser with JavaScript.
 	const reader = await browser.newContext();
 	const reading = await reader.newPage();

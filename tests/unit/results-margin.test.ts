@@ -90,7 +90,15 @@ describe('describeMargin', () => {
 	const nameOf = (id: string) => names[id];
 	it('says the margin in plain words', () => {
 		expect(describeMargin({ kind: 'margin', ballots: 1, winnerId: 'a', challengerId: 'b' }, 40, nameOf)).toBe(
-			'Margin: 1 ballot of 40. Had one voter voted for Beta instead of Alpha, first place would have been shared or lost.'
+			'Margin: 1 ballot of 40. Changing one ballot in favour of Beta and against Alpha would have tied or overturned first place.'
+		);
+		expect(
+			describeMargin({ kind: 'margin', ballots: 65, winnerId: 'a', challengerId: 'b' }, 2000, nameOf)
+		).toBe(
+			'Margin: 65 ballots of 2,000. Changing 65 ballots in favour of Beta and against Alpha would have tied or overturned first place.'
+		);
+		expect(describeMargin({ kind: 'unreachable', winnerId: 'a' }, 3, nameOf)).toMatch(
+			/^No change of ballots could catch Alpha/
 		);
 		expect(describeMargin({ kind: 'tied', projectIds: ['a', 'b'] }, 40, nameOf)).toBe(
 			'First place is tied (Alpha, Beta): margin 0 ballots.'
