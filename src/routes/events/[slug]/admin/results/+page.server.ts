@@ -1,9 +1,17 @@
 import { requireEventOwner } from '$lib/server/auth/guards';
 import { countTurnout, rankProjects } from '$lib/server/leaderboard';
+import { getResultsUncertainty, SHOWN_PLACES } from '$lib/server/results/uncertainty';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
-	const [ranking, turnout] = await Promise.all([rankProjects(owned.id), countTurnout(owned.id)]);
-	return { ranking, turnout, phase: owned.phase };
+	const [ranking, turnout, uncertainty] = await Promise.all([
+		rankProjects(owned.id),
+		countTurnout(owned.id),
+		// The top places by default; ?places=all for every project's interval.
+		getResultsUncertainty(owned.id, {
+			places: event.url.searchParams.get('places') === 'all' ? undefined : SHOWN_PLACES
+		})
+	]);
+	return { ranking, turnout, phase: owned.phase, uncertainty };
 };
