@@ -114,3 +114,42 @@ describe('balanced ballot order', () => {
 		expect(await db.ballotAssignment.count({ where: { eventId: event.id } })).toBe(0);
 	});
 });
+
+describe('merging two accounts of one person', () => {
+	it("keeps what either account's ballot showed, as shown to the account kept", async () => {
+		const { mergePeople, planMerge } = await import('../../src/lib/server/platform/merge');
+		const { adminActor } = await import('../helpers/platform-people');
+		const { event, ids } = await scene(5);
+		const [D, K] = [await newVoter(event.id), await newVoter(event.id)];
+		await getBallot(D.id, event.id);
+		await db.ballotImpression.updateMany({
+			where: { voterId: D.id },
+			data: { shownAt: new Date(Date.now() - 3_600_000) }
+		});
+		// D saw every project first; K sees them now, except the one K's team made (K never sees it).
+		await db.projectCollaborator.create({ data: { projectId: ids[0], userId: K.id } });
+		await getBallot(K.id, event.id);
+		const dupSeen = await impressionsOf(event.id, D.id);
+		const keptRow = await db.ballotAssignment.findUniqueOrThrow({
+			where: { eventId_voterId: { eventId: event.id, voterId: K.id } }
+		});
+
+		const { actor } = await adminActor();
+		const plan = await planMerge(D.id, K.email);
+		await mergePeople(actor, D.id, K.email, plan.fingerprint);
+
+		const kept = await impressionsOf(event.id, K.id);
+		expect(kept.map((i) => i.projectId).sort()).toEqual(ids.slice(1).sort());
+		// The first showing wins: D's, made before K's.
+		for (const row of kept) {
+			const first = dupSeen.find((d) => d.projectId === row.projectId)!;
+			expect([row.position, row.shownAt]).toEqual([first.position, first.shownAt]);
+		}
+		expect(await db.ballotImpression.count({ where: { voterId: D.id } })).toBe(0);
+		expect(
+			await db.ballotAssignment.findUniqueOrThrow({
+				where: { eventId_voterId: { eventId: event.id, voterId: K.id } }
+			})
+		).toEqual(keptRow);
+	});
+});
