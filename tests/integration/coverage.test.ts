@@ -6,10 +6,11 @@ import {
 	summariseCoverage,
 	updateShortlistSettings
 } from '../../src/lib/server/results/coverage';
+import { designRow } from '../../src/lib/server/results/ballot-design';
 import { RuleViolation } from '../../src/lib/server/rules';
 import { castBallot, getBallot } from '../../src/lib/server/voting';
 import { db } from '../helpers/db';
-import { addAttendee, createEvent, createProject, createUser } from '../helpers/factories';
+import { addAttendee, createEvent, createProject, createUser, createVote } from '../helpers/factories';
 
 // Issue 15 item 2: above the owner's threshold each ballot starts with a shortlist of the projects seen
 // least so far, so that every project is seen by about as many voters as any other; the voter can open
@@ -86,6 +87,24 @@ describe('shortlists for large events', () => {
 		expect(back.projects.map((p) => p.id)).toEqual([...shortlisted, outside]);
 		expect(back.picks.sort()).toEqual([shortlisted[0], outside].sort());
 		expect(await db.vote.count({ where: { voterId: voter.id, projectId: outside } })).toBe(1);
+	});
+
+	it('shows and records a pick made before the ballot recorded anything (votes older than this)', async () => {
+		const { event, projects } = await scene(20, { threshold: 16, size: 8 });
+		const voter = await newVoter(event.id);
+		// The first voter's shortlist is the start of design row 0 (nothing seen yet): pick beyond it.
+		const row = designRow(event.id, projects, 0).map((p) => p.id);
+		await createVote(voter.id, row[15]);
+		const ballot = await getBallot(voter.id, event.id);
+		expect(ballot.projects.map((p) => p.id)).toEqual([...row.slice(0, 8), row[15]]);
+		const recorded = await db.ballotImpression.findMany({
+			where: { eventId: event.id, voterId: voter.id },
+			orderBy: { position: 'asc' },
+			select: { projectId: true, position: true }
+		});
+		expect(recorded.map((r) => [r.projectId, r.position])).toEqual(
+			[...row.slice(0, 8), row[15]].map((id, i) => [id, i + 1])
+		);
 	});
 
 	it('shows the full list at or below the threshold, or when no threshold is set', async () => {

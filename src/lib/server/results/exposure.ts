@@ -91,6 +91,22 @@ async function readBallotRecord(eventId: string, voterId: string) {
 	return { assignment, impressions };
 }
 
+/** Records `ids` as shown to the voter, after the positions already recorded. */
+async function recordShown(
+	eventId: string,
+	voterId: string,
+	ids: string[],
+	recorded: { position: number }[]
+): Promise<void> {
+	if (ids.length === 0) return;
+	const last = recorded.reduce((max, i) => Math.max(max, i.position), 0);
+	// A concurrent visit of the same voter may record some first: theirs stands (first showing wins).
+	await db.ballotImpression.createMany({
+		data: ids.map((projectId, index) => ({ eventId, voterId, projectId, position: last + index + 1 })),
+		skipDuplicates: true
+	});
+}
+
 /**
  * The voter's ballot order: the projects they may vote for (`eligibleIds`, of the event's `allIds`), as
  * the balanced design and their shortlist (unless `full`) give it, with their `picks` always shown.
@@ -122,7 +138,9 @@ export async function arrangeBallot(input: {
 		const order = impressions.filter((i) => i.position <= shortlistSize).map((i) => i.projectId);
 		const listed = new Set(order);
 		const rest = impressions.map((i) => i.projectId).filter((id) => !listed.has(id) && picks.includes(id));
+		// Picks with no impression (made before ballots were recorded) are shown now, so recorded now.
 		const unrecorded = picks.filter((id) => eligible.has(id) && !listed.has(id) && !rest.includes(id));
+		await recordShown(eventId, voterId, unrecorded, impressions);
 		return { order: [...order, ...rest, ...unrecorded], shortlist };
 	}
 
@@ -134,12 +152,6 @@ export async function arrangeBallot(input: {
 		assignment.designRow
 	).map((p) => p.id);
 	const unseen = row.filter((id) => eligible.has(id) && !shownBefore.has(id));
-	if (unseen.length > 0) {
-		const last = impressions.reduce((max, i) => Math.max(max, i.position), 0);
-		await db.ballotImpression.createMany({
-			data: unseen.map((projectId, index) => ({ eventId, voterId, projectId, position: last + index + 1 })),
-			skipDuplicates: true
-		});
-	}
+	await recordShown(eventId, voterId, unseen, impressions);
 	return { order: [...impressions.map((i) => i.projectId), ...unseen], shortlist };
 }
