@@ -138,6 +138,16 @@ describe('shortlists for large events', () => {
 		expect(spread(counts)).toBeLessThanOrEqual(1);
 	});
 
+	it('gives one voter opening the ballot in several tabs at once one shortlist', async () => {
+		const { event } = await scene(20, { threshold: 16, size: 8 });
+		const voter = await newVoter(event.id);
+		const tabs = await Promise.all(Array.from({ length: 4 }, () => getBallot(voter.id, event.id)));
+		const orders = tabs.map((b) => b.projects.map((p) => p.id).join());
+		expect(new Set(orders).size).toBe(1);
+		expect(tabs[0].projects).toHaveLength(8);
+		expect(await db.ballotImpression.count({ where: { eventId: event.id, voterId: voter.id } })).toBe(8);
+	});
+
 	it('sees every project by 10 voters before any by 20, with project owners among the voters', async () => {
 		const { event, projects, ids } = await scene(41, { threshold: 40, size: 8 });
 		// The owners of the first 20 projects vote too: their own project is never on their shortlist.

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-	chooseShortlist,
 	designOffset,
 	designRow,
 	FIRST_SCREEN,
@@ -78,21 +77,5 @@ describe('the balanced ballot design', () => {
 		const rows = ballots(randomUUID(), projects, 10);
 		const firstScreens = rows.flatMap((row) => row.slice(0, FIRST_SCREEN));
 		expect(new Set(firstScreens).size).toBe(60);
-	});
-});
-
-describe('chooseShortlist', () => {
-	it('takes the projects seen least, ties in design-row order, and lists them in design-row order', () => {
-		const row = ['a', 'b', 'c', 'd', 'e', 'f'];
-		const seen = new Map([
-			['a', 3],
-			['b', 1],
-			['c', 0],
-			['d', 1],
-			['e', 2],
-			['f', 1]
-		]);
-		expect(chooseShortlist(row, seen, 3)).toEqual(['b', 'c', 'd']);
-		expect(chooseShortlist(row, new Map(), 2)).toEqual(['a', 'b']);
 	});
 });

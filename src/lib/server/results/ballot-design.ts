@@ -51,18 +51,6 @@ export function designRow<T extends { id: string }>(eventId: string, projects: T
 	return baseSequence(n).map((step) => permutation[(offset + step) % n]);
 }
 
-/**
- * The shortlist: the `size` projects with the fewest impressions so far, ties broken by the voter's
- * design row, listed in design-row order. `row` holds only the projects the voter may be shown.
- */
-export function chooseShortlist(row: string[], impressions: Map<string, number>, size: number): string[] {
-	const place = new Map(row.map((id, index) => [id, index]));
-	const chosen = [...row]
-		.sort((a, b) => (impressions.get(a) ?? 0) - (impressions.get(b) ?? 0) || place.get(a)! - place.get(b)!)
-		.slice(0, size);
-	return chosen.sort((a, b) => place.get(a)! - place.get(b)!);
-}
-
 /** Max/min ratio of how often each project appeared in the first `screen` positions of `ballots`. */
 export function firstScreenRatio(projectIds: string[], ballots: string[][], screen = FIRST_SCREEN): number {
 	const seen = new Map(projectIds.map((id) => [id, 0]));

@@ -1,5 +1,5 @@
 import { db } from '../db.ts';
-import { chooseShortlist, designRow } from './ballot-design.ts';
+import { designRow } from './ballot-design.ts';
 
 // Which projects a voter's ballot shows, in which order, and the record of it (ballot_impressions).
 // The first time a voter opens the ballot they get the next row of the event's balanced design
@@ -14,66 +14,35 @@ export interface BallotArrangement {
 	shortlist: { size: number; full: boolean } | null;
 }
 
-interface Assignment {
-	designRow: number;
-	shortlistSize: number | null;
+/**
+ * Hands the voter the next design row of the event (and a shortlist size, if the event is above its
+ * owner's threshold) in one statement: the event's ballot_designs row is locked only while it runs, so
+ * concurrent first openings get distinct rows without holding a connection or a lock across round trips.
+ * Nothing if another opening by the same voter got there first (the counter then skips a row).
+ */
+async function assignBallot(eventId: string, voterId: string, projectCount: number, eligibleCount: number) {
+	await db.$executeRaw`
+		WITH design AS (
+			INSERT INTO ballot_designs AS d (event_id, rows_assigned) VALUES (${eventId}::uuid, 1)
+			ON CONFLICT (event_id) DO UPDATE SET rows_assigned = d.rows_assigned + 1
+			RETURNING d.rows_assigned - 1 AS k, d.shortlist_threshold, d.shortlist_size)
+		INSERT INTO ballot_assignments (event_id, voter_id, design_row, shortlist_size)
+		SELECT ${eventId}::uuid, ${voterId}::uuid, design.k,
+			CASE WHEN design.shortlist_threshold IS NOT NULL AND ${projectCount}::int > design.shortlist_threshold
+				AND ${eligibleCount}::int > design.shortlist_size THEN design.shortlist_size END
+		FROM design
+		ON CONFLICT (event_id, voter_id) DO NOTHING`;
 }
 
-/** A concurrent first opening by the same voter won: this one's transaction is rolled back. */
-class AlreadyAssigned extends Error {}
-
 /**
- * Hands the voter the next design row of the event and records what their first ballot shows; null if
- * another opening by the same voter got there first. The event's ballot_designs row stays locked until
- * commit: first openings of one event run one at a time, so each shortlist is chosen from the counts
- * that every earlier one left (later visits and casting a ballot do not take this lock).
+ * Chooses and records the voter's shortlist in the database function choose_shortlist (see its
+ * migration): shortlists of one event are chosen one at a time, each from the counts all earlier ones
+ * left; a second tab of the same voter gets the same shortlist.
  */
-async function assignBallot(eventId: string, voterId: string, allIds: string[], eligible: Set<string>) {
-	try {
-		return await db.$transaction(async (tx) => {
-			const [design] = await tx.$queryRaw<
-				{ k: number; shortlist_threshold: number | null; shortlist_size: number }[]
-			>`
-				INSERT INTO ballot_designs AS d (event_id, rows_assigned) VALUES (${eventId}::uuid, 1)
-				ON CONFLICT (event_id) DO UPDATE SET rows_assigned = d.rows_assigned + 1
-				RETURNING d.rows_assigned - 1 AS k, d.shortlist_threshold, d.shortlist_size`;
-			const row = designRow(
-				eventId,
-				allIds.map((id) => ({ id })),
-				design.k
-			)
-				.map((p) => p.id)
-				.filter((id) => eligible.has(id));
-			const short =
-				design.shortlist_threshold !== null &&
-				allIds.length > design.shortlist_threshold &&
-				row.length > design.shortlist_size;
-			const inserted = await tx.$executeRaw`
-				INSERT INTO ballot_assignments (event_id, voter_id, design_row, shortlist_size)
-				VALUES (${eventId}::uuid, ${voterId}::uuid, ${design.k}, ${short ? design.shortlist_size : null}::int)
-				ON CONFLICT (event_id, voter_id) DO NOTHING`;
-			if (inserted === 0) throw new AlreadyAssigned();
-			let shown = row;
-			if (short) {
-				const counts = await tx.$queryRaw<{ project_id: string; n: number }[]>`
-					SELECT project_id, count(*)::int AS n FROM ballot_impressions
-					WHERE event_id = ${eventId}::uuid GROUP BY project_id`;
-				const seen = new Map(counts.map((c) => [c.project_id, c.n]));
-				shown = chooseShortlist(row, seen, design.shortlist_size);
-			}
-			await tx.ballotImpression.createMany({
-				data: shown.map((projectId, index) => ({ eventId, voterId, projectId, position: index + 1 })),
-				skipDuplicates: true
-			});
-			return {
-				assignment: { designRow: design.k, shortlistSize: short ? design.shortlist_size : null },
-				impressions: shown.map((projectId, index) => ({ projectId, position: index + 1 }))
-			};
-		});
-	} catch (error) {
-		if (error instanceof AlreadyAssigned) return null;
-		throw error;
-	}
+function recordShortlist(eventId: string, voterId: string, row: string[], size: number) {
+	return db.$queryRaw<{ projectId: string; position: number }[]>`
+		SELECT project_id AS "projectId", position
+		FROM choose_shortlist(${eventId}::uuid, ${voterId}::uuid, ${row}::uuid[], ${size}::int)`;
 }
 
 async function readBallotRecord(eventId: string, voterId: string) {
@@ -122,15 +91,24 @@ export async function arrangeBallot(input: {
 }): Promise<BallotArrangement> {
 	const { eventId, voterId, allIds, picks, full } = input;
 	const eligible = new Set(input.eligibleIds);
-	let record: { assignment: Assignment | null; impressions: { projectId: string; position: number }[] } =
-		await readBallotRecord(eventId, voterId);
+	let record = await readBallotRecord(eventId, voterId);
 	if (!record.assignment) {
-		record =
-			(await assignBallot(eventId, voterId, allIds, eligible)) ?? (await readBallotRecord(eventId, voterId));
+		await assignBallot(eventId, voterId, allIds.length, eligible.size);
+		record = await readBallotRecord(eventId, voterId);
 	}
 	const assignment = record.assignment!;
-	const impressions = record.impressions.filter((i) => eligible.has(i.projectId));
+	const row = designRow(
+		eventId,
+		allIds.map((id) => ({ id })),
+		assignment.designRow
+	)
+		.map((p) => p.id)
+		.filter((id) => eligible.has(id));
+	let impressions = record.impressions.filter((i) => eligible.has(i.projectId));
 	const shortlistSize = assignment.shortlistSize;
+	if (shortlistSize !== null && record.impressions.length === 0) {
+		impressions = await recordShortlist(eventId, voterId, row, shortlistSize);
+	}
 	const shortlist = shortlistSize === null ? null : { size: shortlistSize, full };
 
 	if (shortlistSize !== null && !full) {
@@ -146,12 +124,7 @@ export async function arrangeBallot(input: {
 
 	// The full list: what was shown before, in its order, then the rest in the voter's design row.
 	const shownBefore = new Set(impressions.map((i) => i.projectId));
-	const row = designRow(
-		eventId,
-		allIds.map((id) => ({ id })),
-		assignment.designRow
-	).map((p) => p.id);
-	const unseen = row.filter((id) => eligible.has(id) && !shownBefore.has(id));
+	const unseen = row.filter((id) => !shownBefore.has(id));
 	await recordShown(eventId, voterId, unseen, impressions);
 	return { order: [...impressions.map((i) => i.projectId), ...unseen], shortlist };
 }
