@@ -64,7 +64,12 @@ test('the walker finds every route, page, endpoint, parameter and action', () =>
 	expect(routes.flatMap((route) => route.fields).length).toBeGreaterThanOrEqual(40);
 	// Spot checks that the parsing reads what the files say.
 	const byId = (id: string) => routes.find((route) => route.id === id)!;
-	expect(byId('/events/[slug]/admin').actions).toEqual(['save', 'changePhase', 'deleteEvent']);
+	expect(byId('/events/[slug]/admin').actions).toEqual([
+		'save',
+		'saveShortlist',
+		'changePhase',
+		'deleteEvent'
+	]);
 	expect(byId('/events/[slug]/projects/new').fields).toContain('hoursSpent');
 	expect(byId('/events/[slug]/admin/attendees').fields).toContain('q');
 	expect(byId('/profile').fields).toContain('dob');

@@ -31,6 +31,7 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 		demoLinksOptional: 'on',
 		featureFlags: 'daydream'
 	}),
+	'/:saveShortlist': () => ({ threshold: '40', size: '10' }),
 	'/:changePhase': () => ({ phase: 'closed' }),
 	'/:deleteEvent': (s) => ({ confirmName: s.event.name }),
 	'/joining:regenerate': () => ({ confirm: 'on' }),
@@ -135,16 +136,17 @@ async function outcome(work: () => Promise<unknown>) {
 }
 
 async function snapshot() {
-	const [events, attendees, projects, collaborators, votes, referrals, audit] = await Promise.all([
+	const [events, attendees, projects, collaborators, votes, referrals, audit, designs] = await Promise.all([
 		db.event.findMany({ orderBy: { id: 'asc' } }),
 		db.eventAttendee.findMany({ orderBy: [{ eventId: 'asc' }, { userId: 'asc' }] }),
 		db.project.findMany({ orderBy: { id: 'asc' } }),
 		db.projectCollaborator.count(),
 		db.vote.findMany({ orderBy: { id: 'asc' } }),
 		db.referral.count(),
-		db.eventAuditLog.count()
+		db.eventAuditLog.count(),
+		db.ballotDesign.findMany({ orderBy: { eventId: 'asc' } })
 	]);
-	return { events, attendees, projects, collaborators, votes, referrals, audit };
+	return { events, attendees, projects, collaborators, votes, referrals, audit, designs };
 }
 
 let scenes = 0;

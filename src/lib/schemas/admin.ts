@@ -69,3 +69,26 @@ export const removeProjectSchema = z.object({
 	projectId: uuid('project'),
 	confirm: z.literal('on', { error: 'Tick the box to confirm that the project and its votes go.' })
 });
+
+/** An optional whole number typed in a form field: empty → null. */
+const optionalWhole = (what: string, min: number, max: number) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((text) => (text ? Number(text) : null))
+		.refine((n) => n === null || (Number.isInteger(n) && n >= min && n <= max), {
+			error: `${what} must be a whole number from ${min} to ${max.toLocaleString('en')}, or empty.`
+		});
+
+export const shortlistSchema = z.object({
+	threshold: optionalWhole('The number of projects', 16, 100_000),
+	size: z
+		.string()
+		.optional()
+		.transform((text) => (text?.trim() ? Number(text) : NaN))
+		.refine((n) => Number.isInteger(n) && n >= 8 && n <= 15, {
+			error: 'A shortlist holds a whole number of projects from 8 to 15.'
+		})
+});
+export type ShortlistInput = z.output<typeof shortlistSchema>;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { safeHref } from '$lib/links';
 import type { ProjectInput } from '$lib/schemas/project';
 import { db } from './db.ts';
@@ -7,6 +6,7 @@ import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
 import { isGoneFor, isVisibleTo } from './event-access.ts';
 import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
+import { shuffleFor } from './results/ballot-design.ts';
 
 // Teams and project details change only while submissions are open: once voting starts, what people
 // vote on (and who may not vote for it) stays put.
@@ -239,14 +239,8 @@ export async function getProjectForViewer(
 	};
 }
 
-/** A stable per-viewer order: the same viewer always sees the same shuffle, others see another. */
-export function shuffleFor<T extends { id: string }>(viewerKey: string, items: T[]): T[] {
-	const rank = (id: string) => createHash('sha256').update(`${viewerKey}:${id}`).digest('hex');
-	return items
-		.map((item) => ({ item, key: rank(item.id) }))
-		.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-		.map(({ item }) => item);
-}
+// The same per-key order the balanced ballot design builds on (results/ballot-design.ts).
+export { shuffleFor };
 
 /** What a project card shows in galleries and on the ballot: no scores, the team by display name. */
 export const projectCardSelect = {

@@ -4,7 +4,8 @@ import { db } from './db.ts';
 import { isUuid } from './ids.ts';
 import { announceBallot } from './live-channel.ts';
 import { countBallot } from './metrics.ts';
-import { projectCardSelect, shuffleFor, toProjectCard } from './projects.ts';
+import { projectCardSelect, toProjectCard } from './projects.ts';
+import { arrangeBallot } from './results/exposure.ts';
 import { RuleViolation } from './rules.ts';
 
 /** How many projects each attendee picks: 1 below 4 projects, 2 from 4 to 19, 3 from 20. */
@@ -29,35 +30,52 @@ function phaseRefusal(phase: EventPhase): RuleViolation | undefined {
 }
 
 /**
- * The ballot of an attendee in `voting`: every project of the event except their own and their teams',
- * in an order shuffled for this voter and stable across visits, with the picks they have made so far and
- * when they were saved.
+ * The ballot of an attendee in `voting`: the projects of the event except their own and their teams', in
+ * the order of the event's balanced design (results/exposure.ts; stable across visits), only a shortlist
+ * in a large event unless `full`, with the picks they have made so far and when they were saved.
+ * Records which projects the ballot showed (ballot_impressions).
  */
-export async function getBallot(voterId: string, eventId: string) {
+export async function getBallot(voterId: string, eventId: string, { full = false } = {}) {
 	const notMine = {
 		eventId,
 		ownerId: { not: voterId },
 		collaborators: { none: { userId: voterId } }
 	} satisfies Prisma.ProjectWhereInput;
-	const [event, attendance, projectCount, projects, votes] = await Promise.all([
+	const [event, attendance, all, eligible, votes] = await Promise.all([
 		db.event.findUnique({ where: { id: eventId }, select: { phase: true, deletedAt: true } }),
 		db.eventAttendee.findUnique({
 			where: { eventId_userId: { eventId, userId: voterId } },
 			select: { ballotSavedAt: true }
 		}),
-		db.project.count({ where: { eventId } }),
-		db.project.findMany({ where: notMine, select: projectCardSelect }),
+		db.project.findMany({ where: { eventId }, select: { id: true } }),
+		db.project.findMany({ where: notMine, select: { id: true } }),
 		db.vote.findMany({ where: { eventId, voterId }, select: { projectId: true } })
 	]);
 	if (!event || event.deletedAt) throw new RuleViolation('Event not found.', 404);
 	if (!attendance) throw new RuleViolation(NOT_ATTENDING, 403);
 	const closed = phaseRefusal(event.phase);
 	if (closed) throw closed;
+	const picks = votes.map((v) => v.projectId);
+	const { order, shortlist } = await arrangeBallot({
+		eventId,
+		voterId,
+		allIds: all.map((p) => p.id),
+		eligibleIds: eligible.map((p) => p.id),
+		picks,
+		full
+	});
+	// Only the cards shown are read: a shortlist keeps a large event's ballot page small.
+	const cards = await db.project.findMany({ where: { id: { in: order } }, select: projectCardSelect });
+	const byId = new Map(cards.map((card) => [card.id, card]));
 	return {
-		limit: voteLimitFor(projectCount),
-		picks: votes.map((v) => v.projectId),
+		limit: voteLimitFor(all.length),
+		picks,
 		savedAt: attendance.ballotSavedAt,
-		projects: shuffleFor(voterId, projects).map(toProjectCard)
+		projects: order.flatMap((id) => {
+			const card = byId.get(id);
+			return card ? [toProjectCard(card)] : [];
+		}),
+		shortlist: shortlist && { ...shortlist, total: eligible.length }
 	};
 }
 

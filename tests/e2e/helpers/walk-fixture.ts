@@ -166,7 +166,9 @@ export function validValue(route: RouteInfo, field: string, fx: WalkFixture): st
 		repoUrl: 'https://example.test/repo',
 		demoUrl: 'https://example.test/demo',
 		imageUrl: 'https://example.test/image.png',
-		hoursSpent: '3'
+		hoursSpent: '3',
+		threshold: '40',
+		size: '10'
 	};
 	return values[field] ?? 'walk';
 }

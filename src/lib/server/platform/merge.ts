@@ -205,9 +205,24 @@ export async function mergePeople(
 		await tx.$executeRaw`UPDATE event_attendees k
 			SET joined_at = LEAST(k.joined_at, d.joined_at), ballot_saved_at = GREATEST(k.ballot_saved_at, d.ballot_saved_at)
 			FROM event_attendees d WHERE k.user_id = ${K}::uuid AND d.user_id = ${D}::uuid AND d.event_id = k.event_id`;
-		await tx.eventAttendee.deleteMany({
-			where: { userId: D, eventId: { in: effect.attendances.combined.map((a) => a.eventId) } }
-		});
+		// What the duplicate's ballots showed there stays on record as shown to the person kept (the first
+		// showing wins; never their own team's projects), and their design row where K has none: the
+		// duplicate's rows would otherwise go with its attendance (moved attendances carry theirs along).
+		const combined = effect.attendances.combined.map((a) => a.eventId);
+		await tx.$executeRaw`INSERT INTO ballot_impressions AS k (event_id, voter_id, project_id, position, shown_at)
+			SELECT d.event_id, ${K}::uuid, d.project_id, d.position, d.shown_at FROM ballot_impressions d
+			WHERE d.voter_id = ${D}::uuid AND d.event_id = ANY(${combined}::uuid[])
+				AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = d.project_id AND p.owner_id IN (${K}::uuid, ${D}::uuid))
+				AND NOT EXISTS (SELECT 1 FROM project_collaborators c
+					WHERE c.project_id = d.project_id AND c.user_id IN (${K}::uuid, ${D}::uuid))
+			ON CONFLICT (event_id, voter_id, project_id) DO UPDATE
+			SET position = CASE WHEN EXCLUDED.shown_at < k.shown_at THEN EXCLUDED.position ELSE k.position END,
+				shown_at = LEAST(k.shown_at, EXCLUDED.shown_at)`;
+		await tx.$executeRaw`INSERT INTO ballot_assignments (event_id, voter_id, design_row, shortlist_size, assigned_at)
+			SELECT event_id, ${K}::uuid, design_row, shortlist_size, assigned_at FROM ballot_assignments
+			WHERE voter_id = ${D}::uuid AND event_id = ANY(${combined}::uuid[])
+			ON CONFLICT (event_id, voter_id) DO NOTHING`;
+		await tx.eventAttendee.deleteMany({ where: { userId: D, eventId: { in: combined } } });
 		await tx.eventAttendee.updateMany({ where: { userId: D }, data: { userId: K } });
 		// 4. Projects, team places, votes, referrals and events move.
 		await tx.project.updateMany({ where: { ownerId: D }, data: { ownerId: K } });

@@ -4,6 +4,7 @@ import { requireUser } from '$lib/server/auth/guards';
 import { publicUrl } from '$lib/server/config';
 import { parseForm } from '$lib/server/forms';
 import { deleteProject, getProjectForViewer, leaveProject, removeCollaborator } from '$lib/server/projects';
+import { getTeamResultsCard } from '$lib/server/results/team-card';
 import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,13 +18,15 @@ function idOf(params: { id: string }) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	const project = await orError(
-		getProjectForViewer(idOf(event.params), event.locals.user?.id, event.locals.user?.isPlatformAdmin)
-	);
+	const id = idOf(event.params);
+	const viewerId = event.locals.user?.id;
+	const project = await orError(getProjectForViewer(id, viewerId, event.locals.user?.isPlatformAdmin));
+	// The team's own results once voting has closed; null for everyone else.
+	const results = project.role ? await getTeamResultsCard(id, viewerId) : null;
 	const joinLink = project.joinCode
 		? publicUrl(`/projects/join/${encodeURIComponent(project.joinCode)}`)
 		: undefined;
-	return { project, joinLink };
+	return { project, joinLink, results };
 };
 
 export const actions: Actions = {

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { deleteEventSchema, eventSettingsSchema, phaseSchema } from '$lib/schemas/admin';
+import { deleteEventSchema, eventSettingsSchema, phaseSchema, shortlistSchema } from '$lib/schemas/admin';
 import { recordPhaseChange } from '$lib/server/admin/audit';
 import {
 	deleteEvent,
@@ -11,6 +11,7 @@ import {
 import { requireEventOwner } from '$lib/server/auth/guards';
 import { PHASE_LABELS } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
+import { getShortlistSettings, updateShortlistSettings } from '$lib/server/results/coverage';
 import { changeEventPhase, describePhaseChange, PHASES } from '$lib/server/phases';
 import { attempt } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,12 +20,14 @@ export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
 	// ?phase=voting (from the phase form, a GET) asks to confirm a move: nothing changes until then.
 	const target = phaseSchema.safeParse({ phase: event.url.searchParams.get('phase') ?? '' });
-	const [settings, deletion] = await Promise.all([
+	const [settings, deletion, shortlist] = await Promise.all([
 		getEventSettings(owned.id),
-		describeEventDeletion(owned.id)
+		describeEventDeletion(owned.id),
+		getShortlistSettings(owned.id)
 	]);
 	return {
 		settings,
+		shortlist,
 		deletion,
 		phase: owned.phase,
 		phases: PHASES.map((phase) => ({ phase, label: PHASE_LABELS[phase], allows: PHASE_ALLOWS[phase] })),
@@ -47,6 +50,14 @@ export const actions: Actions = {
 		const saved = await attempt(updateEventSettings(user, owned.id, form.data), form.values);
 		if (saved.failure) return saved.failure;
 		return { saved: saved.value.changed.length > 0 ? 'Settings saved.' : 'Nothing to save: no changes.' };
+	},
+	saveShortlist: async (event) => {
+		const { user, owned } = await requireEventOwner(event, event.params.slug);
+		const form = await parseForm(event.request, shortlistSchema);
+		if (form.failure) return form.failure;
+		const saved = await attempt(updateShortlistSettings(user, owned.id, form.data), form.values);
+		if (saved.failure) return saved.failure;
+		return { shortlistSaved: saved.value.changed ? 'Ballot setting saved.' : 'Nothing to save: no changes.' };
 	},
 	changePhase: async (event) => {
 		const { user, owned } = await requireEventOwner(event, event.params.slug);

@@ -10,7 +10,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const found = await orError(findEventBySlug(event.params.slug, user.id));
-	const ballot = await orError(getBallot(user.id, found.id));
+	// ?list=all (a plain link, so it works without JavaScript) shows every project instead of a shortlist.
+	const full = event.url.searchParams.get('list') === 'all';
+	const ballot = await orError(getBallot(user.id, found.id, { full }));
 	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).
 	return { event: { name: found.name, slug: found.slug }, ballot, voter: user.id };
 };
