@@ -7,6 +7,8 @@ declare global {
 			message: string;
 			/** A passing problem (the database is unreachable): worth trying again in a moment. */
 			retry?: boolean;
+			/** Why a rule refused the request, for error pages that point somewhere specific (RuleViolation). */
+			reason?: string;
 		}
 		interface Locals {
 			/** Who is signed in (see src/hooks.server.ts); null for a visitor. */

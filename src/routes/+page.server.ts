@@ -1,6 +1,11 @@
+import { listMyHomeEvents } from '$lib/server/home';
 import { homePageTotals } from '$lib/server/stats';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	return { totals: await homePageTotals() };
+// Open to everyone: a visitor sees what Podium is; a signed-in person with a complete profile also sees
+// their events and what to do next in each (their own rows only, by their session's id).
+export const load: PageServerLoad = async ({ locals }) => {
+	const user = locals.user?.profileComplete ? locals.user : null;
+	const [totals, mine] = await Promise.all([homePageTotals(), user ? listMyHomeEvents(user.id) : null]);
+	return { totals, mine };
 };

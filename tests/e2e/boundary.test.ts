@@ -215,7 +215,7 @@ test('a refused enhanced form gets an error result its client shows; without JS 
 	await owner.getByLabel('Description (optional)').fill(`Pasted from a binary file: a${NUL}b`);
 	await owner.getByRole('button', { name: 'Create event' }).click();
 	await expect(owner.getByRole('heading', { level: 1 })).toContainText('not allowed');
-	await expect(owner.getByText('400', { exact: true })).toBeVisible();
+	await expect(owner.getByTestId('error-status')).toHaveText('Status 400');
 	await owner.goto('/events');
 	await expect(owner.getByText('Never Created')).toHaveCount(0);
 	await owner.close();

@@ -7,12 +7,15 @@ import { Prisma } from './generated/prisma/client.ts';
  */
 export class RuleViolation extends Error {
 	readonly status: 400 | 403 | 404 | 409 | 429;
+	/** A short code for pages that say more than the message (e.g. `voting-closed`: a link to the results). */
+	readonly reason?: string;
 
-	// A plain field rather than a parameter property: operator commands run this file with Node's type
+	// Plain fields rather than parameter properties: operator commands run this file with Node's type
 	// stripping, which does not support those.
-	constructor(message: string, status: 400 | 403 | 404 | 409 | 429 = 400) {
+	constructor(message: string, status: 400 | 403 | 404 | 409 | 429 = 400, reason?: string) {
 		super(message);
 		this.status = status;
+		this.reason = reason;
 	}
 }
 
@@ -26,7 +29,7 @@ export async function orError<T>(work: Promise<T>): Promise<T> {
 	try {
 		return await work;
 	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, e.message);
+		if (e instanceof RuleViolation) error(e.status, { message: e.message, reason: e.reason });
 		throw e;
 	}
 }

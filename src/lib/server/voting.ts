@@ -21,11 +21,16 @@ const NOT_ATTENDING = 'Only attendees of this event can vote: join the event fir
 function phaseRefusal(phase: EventPhase): RuleViolation | undefined {
 	if (phase === 'voting') return undefined;
 	if (phase === 'closed') {
-		return new RuleViolation('Voting has closed for this event: ballots can no longer change.', 409);
+		return new RuleViolation(
+			'Voting has closed for this event: ballots can no longer change.',
+			409,
+			'voting-closed'
+		);
 	}
 	return new RuleViolation(
 		'Voting has not opened yet for this event: come back when the organisers open it.',
-		409
+		409,
+		'voting-not-open'
 	);
 }
 
@@ -52,7 +57,7 @@ export async function getBallot(voterId: string, eventId: string, { full = false
 		db.vote.findMany({ where: { eventId, voterId }, select: { projectId: true } })
 	]);
 	if (!event || event.deletedAt) throw new RuleViolation('Event not found.', 404);
-	if (!attendance) throw new RuleViolation(NOT_ATTENDING, 403);
+	if (!attendance) throw new RuleViolation(NOT_ATTENDING, 403, 'not-attending');
 	const closed = phaseRefusal(event.phase);
 	if (closed) throw closed;
 	const picks = votes.map((v) => v.projectId);
