@@ -50,11 +50,7 @@ export async function getBallotRecord(voterId: string, eventId: string): Promise
 
 /** A typed receipt in its canonical form (upper case, Crockford's look-alikes mapped, dash added), or null. */
 export function normaliseReceipt(typed: string): string | null {
-	const plain = typed
-		.toUpperCase()
-		.replace(/[\s-]/g, '')
-		.replace(/O/g, '0')
-		.replace(/[IL]/g, '1');
+	const plain = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 	if (plain.length !== 10) return null;
 	const code = `${plain.slice(0, 5)}-${plain.slice(5)}`;
 	return RECEIPT_PATTERN.test(code) ? code : null;
