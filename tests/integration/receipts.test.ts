@@ -61,7 +61,11 @@ describe('ballot receipts', () => {
 		expect(list.receipts).toEqual([now.receipt, bobs.receipt].sort());
 		expect(list.receipts).not.toContain(old.receipt);
 
-		const found = await listCountedReceipts(event.slug, undefined, now.receipt!.toLowerCase().replace('-', ''));
+		const found = await listCountedReceipts(
+			event.slug,
+			undefined,
+			now.receipt!.toLowerCase().replace('-', '')
+		);
 		expect(found.checked).toMatchObject({ receipt: now.receipt, counted: true });
 		const gone = await listCountedReceipts(event.slug, undefined, old.receipt!);
 		expect(gone.checked).toMatchObject({ receipt: old.receipt, counted: false });

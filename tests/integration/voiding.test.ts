@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getLeaderboard } from '../../src/lib/server/leaderboard';
+import { deletePerson, describeDeletion } from '../../src/lib/server/platform/deletion';
+import { mergePeople, planMerge } from '../../src/lib/server/platform/merge';
 import { RuleViolation } from '../../src/lib/server/rules';
 import { listIntegrityFlags } from '../../src/lib/server/results/integrity';
 import { getBallotRecord, listCountedReceipts } from '../../src/lib/server/results/receipts';
@@ -7,6 +9,7 @@ import { listVoidedBallots, voidBallot } from '../../src/lib/server/results/void
 import { castBallot } from '../../src/lib/server/voting';
 import { db } from '../helpers/db';
 import { addAttendee, createEvent, createProject, createUser } from '../helpers/factories';
+import { adminActor } from '../helpers/platform-people';
 
 async function scene() {
 	const owner = await createUser({ firstName: 'Olga' });
@@ -141,5 +144,34 @@ describe('voiding a ballot', () => {
 		await db.event.update({ where: { id: early.event.id }, data: { phase: 'submission' } });
 		const v = await early.voter();
 		expect((await refusal(voidBallot(early.actor, early.event.id, v.id, 'Too early.'))).status).toBe(409);
+	});
+
+	it('survives merging the voided account into another: the merged account cannot vote there either', async () => {
+		const s = await scene();
+		const duplicate = await s.voter();
+		const kept = await s.voter();
+		await castBallot(duplicate.id, s.event.id, [s.ids[0]]);
+		await voidBallot(s.actor, s.event.id, duplicate.id, 'Second account of the same person.');
+		const { actor: admin } = await adminActor();
+		const plan = await planMerge(duplicate.id, kept.email);
+		await mergePeople(admin, duplicate.id, kept.email, plan.fingerprint);
+
+		expect(await db.voidedBallot.findFirstOrThrow({ where: { eventId: s.event.id } })).toMatchObject({
+			voterId: kept.id
+		});
+		const refused = await refusal(castBallot(kept.id, s.event.id, [s.ids[1]]));
+		expect(refused.message).toMatch(/voided by the organisers/);
+	});
+
+	it("erases the keyed hash of a deleted person's address, keeping their receipt", async () => {
+		const s = await scene();
+		const voter = await s.voter();
+		const cast = await castBallot(voter.id, s.event.id, [s.ids[0]], undefined, '203.0.113.5');
+		const { actor: admin } = await adminActor();
+		const { fingerprint } = await describeDeletion(voter.id);
+		await deletePerson(admin, voter.id, fingerprint);
+		expect(
+			await db.eventAttendee.findFirstOrThrow({ where: { eventId: s.event.id, userId: voter.id } })
+		).toMatchObject({ ballotClient: null, ballotReceipt: cast.receipt });
 	});
 });

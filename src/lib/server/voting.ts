@@ -215,7 +215,14 @@ async function recordBallot(
 		throw refusalOf(error) ?? error;
 	}
 	if (rows.length === 0) throw new RuleViolation('Event not found.', 404);
-	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt, receipt } = rows[0];
+	const {
+		outcome,
+		ballot_event,
+		vote_limit: limit,
+		saved_picks: picks,
+		saved_at: savedAt,
+		receipt
+	} = rows[0];
 	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
@@ -223,4 +230,3 @@ async function recordBallot(
 	if (outcome === 'recorded' && ballot_event) announceBallot(ballot_event);
 	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit, receipt };
 }
-

@@ -239,12 +239,10 @@ export async function listIntegrityFlags(eventId: string): Promise<IntegrityFlag
 		flags.map((flag) => ({
 			signal,
 			reason: flag.reason,
-			ballots: flag.voters
-				.map((voter) => {
-					const ballot = ballots.get(voter);
-					return ballot && { ...ballot, note: flag.notes?.[voter] };
-				})
-				.filter((b): b is FlaggedBallot => Boolean(b))
+			ballots: flag.voters.flatMap((voter): FlaggedBallot[] => {
+				const ballot = ballots.get(voter);
+				return ballot ? [{ ...ballot, note: flag.notes?.[voter] }] : [];
+			})
 		}))
 	);
 }
