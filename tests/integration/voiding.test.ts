@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getLeaderboard } from '../../src/lib/server/leaderboard';
 import { deletePerson, describeDeletion } from '../../src/lib/server/platform/deletion';
+import { describeBallot, voidBallotByAdmin } from '../../src/lib/server/platform/fixes-scores';
 import { mergePeople, planMerge } from '../../src/lib/server/platform/merge';
 import { RuleViolation } from '../../src/lib/server/rules';
 import { listIntegrityFlags } from '../../src/lib/server/results/integrity';
@@ -173,5 +174,23 @@ describe('voiding a ballot', () => {
 		expect(
 			await db.eventAttendee.findFirstOrThrow({ where: { eventId: s.event.id, userId: voter.id } })
 		).toMatchObject({ ballotClient: null, ballotReceipt: cast.receipt });
+	});
+
+	it("withdraws the receipt when a platform admin's data fix voids the ballot too", async () => {
+		const s = await scene();
+		const voter = await s.voter();
+		const cast = await castBallot(voter.id, s.event.id, [s.ids[0]]);
+		const { admin } = await adminActor();
+		const review = await describeBallot(s.event.slug, voter.email);
+		await voidBallotByAdmin(admin, {
+			eventId: s.event.id,
+			userId: voter.id,
+			seenVotes: review.fingerprint,
+			seenSavedAt: review.savedAt?.toISOString() ?? '',
+			reason: 'Shared laptop'
+		});
+		expect(await getBallotRecord(voter.id, s.event.id)).toEqual({ receipt: null, voided: null });
+		await db.event.update({ where: { id: s.event.id }, data: { phase: 'closed' } });
+		expect((await listCountedReceipts(s.event.slug, undefined)).receipts).not.toContain(cast.receipt);
 	});
 });
