@@ -93,7 +93,8 @@ test('the owner reviews the flags before closing and voids a ballot; receipts ar
 	// Closed: the public list holds Wes's receipt, not Vic's voided one; anyone may check theirs.
 	await movePhase(owner, slug, 'closed');
 	const visitor = await (await browser.newContext()).newPage();
-	await visitor.goto(`/events/${slug}/receipts`);
+	await visitor.goto(`/events/${slug}/leaderboard`);
+	await visitor.getByRole('link', { name: 'Check your ballot receipt' }).click();
 	await expect(visitor.getByTestId('receipts')).toHaveText(wesReceipt);
 	await visitor.getByLabel('Your receipt').fill(wesReceipt.toLowerCase());
 	await visitor.getByRole('button', { name: 'Check' }).click();
