@@ -36,7 +36,8 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 	'/:deleteEvent': (s) => ({ confirmName: s.event.name }),
 	'/joining:regenerate': () => ({ confirm: 'on' }),
 	'/attendees:remove': (s) => ({ userId: s.attendee.id, removeProjects: 'on', removeVotes: 'on' }),
-	'/projects:remove': (s) => ({ projectId: s.project.id, confirm: 'on' })
+	'/projects:remove': (s) => ({ projectId: s.project.id, confirm: 'on' }),
+	'/review:void': (s) => ({ voterId: s.attendee.id, reason: 'Voted from two accounts.' })
 };
 
 interface Handler {
@@ -186,6 +187,8 @@ describe('the admin area', () => {
 				'/votes +page.server.ts load',
 				'/referrals +page.server.ts load',
 				'/turnout +page.server.ts load',
+				'/review +page.server.ts load',
+				'/review:void',
 				'/results +page.server.ts load',
 				'/results/results.csv GET',
 				'/results/attendees.csv GET',

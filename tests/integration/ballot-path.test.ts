@@ -37,7 +37,7 @@ async function offences() {
 }
 
 const CAST_BALLOT_FRAME =
-	'PL/pgSQL function cast_ballot(uuid,uuid,text,uuid[],uuid,bigint,uuid) line 1 at SQL statement';
+	'PL/pgSQL function cast_ballot(uuid,uuid,text,uuid[],uuid,bigint,uuid,text) line 1 at SQL statement';
 
 describe('the database refuses a vote that breaks a rule', () => {
 	it('from a plain INSERT', async () => {

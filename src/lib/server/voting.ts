@@ -121,6 +121,11 @@ function refusalFor(outcome: string, limit: number, picked: number): RuleViolati
 			return new RuleViolation(NOT_IN_EVENT);
 		case 'own_project':
 			return new RuleViolation("You cannot vote for your own project or your team's.");
+		case 'voided':
+			return new RuleViolation(
+				'Your ballot in this event was voided by the organisers: you cannot vote again here.',
+				403
+			);
 		case 'too_many':
 			return new RuleViolation(
 				`You can pick at most ${limit} ${limit === 1 ? 'project' : 'projects'} in this event; you picked ${picked}.`
@@ -150,6 +155,8 @@ export interface CastBallot {
 	picks: string[];
 	savedAt: Date;
 	limit: number;
+	/** The receipt code of the ballot on record (null for a ballot recorded before receipts existed). */
+	receipt: string | null;
 }
 
 /**
@@ -159,14 +166,29 @@ export interface CastBallot {
  * ballot again changes nothing. A stamped ballot is applied at most once, and never after a newer one of
  * the same device (see BallotStamp).
  */
-export function castBallot(voterId: string, eventId: string, projectIds: string[], stamp?: BallotStamp) {
+export function castBallot(
+	voterId: string,
+	eventId: string,
+	projectIds: string[],
+	stamp?: BallotStamp,
+	client?: string
+) {
 	if (!isUuid(eventId)) return Promise.reject(new RuleViolation('Event not found.', 404));
-	return recordBallot(voterId, { id: eventId }, projectIds, stamp);
+	return recordBallot(voterId, { id: eventId }, projectIds, stamp, client);
 }
 
-/** castBallot for the event at `slug`, as the ballot form sends it: one query less on the hot path. */
-export function castBallotAt(voterId: string, slug: string, projectIds: string[], stamp?: BallotStamp) {
-	return recordBallot(voterId, { slug }, projectIds, stamp);
+/**
+ * castBallot for the event at `slug`, as the ballot form sends it: one query less on the hot path.
+ * `client` is the request's client address: cast_ballot stores only a keyed hash of it (integrity review).
+ */
+export function castBallotAt(
+	voterId: string,
+	slug: string,
+	projectIds: string[],
+	stamp?: BallotStamp,
+	client?: string
+) {
+	return recordBallot(voterId, { slug }, projectIds, stamp, client);
 }
 
 function isStamp(stamp: BallotStamp): boolean {
@@ -177,7 +199,8 @@ async function recordBallot(
 	voterId: string,
 	event: { id: string } | { slug: string },
 	projectIds: string[],
-	stamp: BallotStamp | undefined
+	stamp: BallotStamp | undefined,
+	client: string | undefined
 ): Promise<CastBallot> {
 	if (projectIds.length === 0) {
 		throw new RuleViolation('Pick at least one project before you send your ballot.');
@@ -201,23 +224,32 @@ async function recordBallot(
 		vote_limit: number;
 		saved_picks: string[];
 		saved_at: Date;
+		receipt: string | null;
 	}[];
 	try {
 		rows = await db.$queryRaw`
-			SELECT b.outcome, b.ballot_event, b.vote_limit, b.saved_picks, b.saved_at
+			SELECT b.outcome, b.ballot_event, b.vote_limit, b.saved_picks, b.saved_at, b.receipt
 			FROM (SELECT id FROM events
 					WHERE (id = ${eventId}::uuid OR slug = ${slug}::text) AND deleted_at IS NULL) AS e,
 				LATERAL cast_ballot(${voterId}::uuid, e.id, NULL::text, ${projectIds}::uuid[],
-					${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid) AS b`;
+					${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid,
+					${client ?? null}::text) AS b`;
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
 	if (rows.length === 0) throw new RuleViolation('Event not found.', 404);
-	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
+	const {
+		outcome,
+		ballot_event,
+		vote_limit: limit,
+		saved_picks: picks,
+		saved_at: savedAt,
+		receipt
+	} = rows[0];
 	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
 	// The live views hear of it now that it is committed (not from inside the ballot: see live-channel.ts).
 	if (outcome === 'recorded' && ballot_event) announceBallot(ballot_event);
-	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit };
+	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit, receipt };
 }

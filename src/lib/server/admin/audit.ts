@@ -9,7 +9,8 @@ export type AuditAction =
 	| 'attendee_removed'
 	| 'project_removed'
 	| 'settings_changed'
-	| 'event_deleted';
+	| 'event_deleted'
+	| 'ballot_voided';
 
 /** Writes one audit-log row, inside the transaction of the change it records. */
 export async function recordAuditEntry(

@@ -29,6 +29,9 @@ export async function eraseIdentity(tx: Prisma.TransactionClient, id: string, no
 		where: { userId: id },
 		data: { userId: null }
 	});
+	// The keyed hashes of the addresses their ballots came from (integrity review) go too; receipts stay,
+	// as their counted ballots do, and name nobody.
+	await tx.eventAttendee.updateMany({ where: { userId: id }, data: { ballotClient: null } });
 	await tx.user.update({
 		where: { id },
 		data: {

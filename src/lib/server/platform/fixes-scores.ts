@@ -139,7 +139,8 @@ export async function voidBallotByAdmin(
 		if (attendance) {
 			await tx.eventAttendee.update({
 				where: { eventId_userId: { eventId: event.id, userId: person.id } },
-				data: { ballotSavedAt: null }
+				// The receipt goes with the ballot: it no longer stands for a counted one.
+				data: { ballotSavedAt: null, ballotReceipt: null }
 			});
 			await tx.ballotDevice.deleteMany({ where: { eventId: event.id, voterId: person.id } });
 		}

@@ -202,8 +202,10 @@ export async function mergePeople(
 			});
 		}
 		// 3. Attendances: one per event (earliest join, latest ballot), then the rest move.
+		// A ballot voided for either account stays voided for the merged one (no second vote that way).
 		await tx.$executeRaw`UPDATE event_attendees k
-			SET joined_at = LEAST(k.joined_at, d.joined_at), ballot_saved_at = GREATEST(k.ballot_saved_at, d.ballot_saved_at)
+			SET joined_at = LEAST(k.joined_at, d.joined_at), ballot_saved_at = GREATEST(k.ballot_saved_at, d.ballot_saved_at),
+				ballot_voided_at = COALESCE(k.ballot_voided_at, d.ballot_voided_at)
 			FROM event_attendees d WHERE k.user_id = ${K}::uuid AND d.user_id = ${D}::uuid AND d.event_id = k.event_id`;
 		// What the duplicate's ballots showed there stays on record as shown to the person kept (the first
 		// showing wins; never their own team's projects), and their design row where K has none: the
@@ -222,6 +224,10 @@ export async function mergePeople(
 			SELECT event_id, ${K}::uuid, design_row, shortlist_size, assigned_at FROM ballot_assignments
 			WHERE voter_id = ${D}::uuid AND event_id = ANY(${combined}::uuid[])
 			ON CONFLICT (event_id, voter_id) DO NOTHING`;
+		// The duplicate's voided ballots become the kept account's, unless it has its own in that event.
+		await tx.$executeRaw`UPDATE voided_ballots d SET voter_id = ${K}::uuid
+			WHERE d.voter_id = ${D}::uuid AND NOT EXISTS (
+				SELECT 1 FROM voided_ballots k WHERE k.voter_id = ${K}::uuid AND k.event_id = d.event_id)`;
 		await tx.eventAttendee.deleteMany({ where: { userId: D, eventId: { in: combined } } });
 		await tx.eventAttendee.updateMany({ where: { userId: D }, data: { userId: K } });
 		// 4. Projects, team places, votes, referrals and events move.

@@ -6,6 +6,7 @@ import { getEventForViewer, joinEventByCode, recordReferral } from '$lib/server/
 import { parseForm } from '$lib/server/forms';
 import { codeGuesser } from '$lib/server/join-limits';
 import { listEventGallery } from '$lib/server/projects';
+import { getBallotRecord } from '$lib/server/results/receipts';
 import { attempt, orError } from '$lib/server/rules';
 import { viewerKey } from '$lib/server/viewer';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,6 +18,8 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		event: found,
 		projects: await listEventGallery(found.id, viewerKey(event)),
+		// The attendee's ballot receipt, or why the organisers voided their ballot.
+		ballotRecord: found.isAttendee && user ? await getBallotRecord(user.id, found.id) : null,
 		joinLink: found.joinCode ? publicUrl(`/join/${encodeURIComponent(found.joinCode)}`) : undefined,
 		welcome: event.url.searchParams.has('welcome'),
 		signedIn: user !== null

@@ -3,6 +3,7 @@ import { requireUser } from '$lib/server/auth/guards';
 import { findEventBySlug } from '$lib/server/event-access';
 import { parseForm } from '$lib/server/forms';
 import { countBallot } from '$lib/server/metrics';
+import { recordBallotServed } from '$lib/server/results/receipts';
 import { attempt, orError } from '$lib/server/rules';
 import { castBallotAt, getBallot } from '$lib/server/voting';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,8 +14,10 @@ export const load: PageServerLoad = async (event) => {
 	// ?list=all (a plain link, so it works without JavaScript) shows every project instead of a shortlist.
 	const full = event.url.searchParams.get('list') === 'all';
 	const ballot = await orError(getBallot(user.id, found.id, { full }));
+	// When the ballot was served (an integrity signal), and the receipt and void of the ballot on record.
+	const record = await recordBallotServed(user.id, found.id);
 	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).
-	return { event: { name: found.name, slug: found.slug }, ballot, voter: user.id };
+	return { event: { name: found.name, slug: found.slug }, ballot, record, voter: user.id };
 };
 
 export const actions: Actions = {
@@ -27,10 +30,14 @@ export const actions: Actions = {
 			return form.failure;
 		}
 		const { project, stamp } = form.data;
-		const cast = await attempt(castBallotAt(user.id, event.params.slug, project, stamp), form.values);
+		// The client address goes to cast_ballot, which stores only a keyed hash of it (integrity review).
+		const cast = await attempt(
+			castBallotAt(user.id, event.params.slug, project, stamp, event.getClientAddress()),
+			form.values
+		);
 		if (cast.failure) return cast.failure;
-		const { outcome, picks, savedAt } = cast.value;
+		const { outcome, picks, savedAt, receipt } = cast.value;
 		// The picks on record, which after a repeat or an outdated ballot may differ from those sent.
-		return { saved: true, picks, savedAt, outcome, key: stamp?.key };
+		return { saved: true, picks, savedAt, outcome, receipt, key: stamp?.key };
 	}
 };

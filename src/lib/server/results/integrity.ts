@@ -1,0 +1,248 @@
+import { db } from '../db.ts';
+
+// Integrity signals: hints computed from what the database holds, for the owner to read before closing
+// voting (the review page, /events/[slug]/admin/review). None of them proves anything and nothing is
+// voided automatically: the owner decides (results/voiding.ts). Each query reads one event's rows only
+// (its votes, attendances and teams through their event indexes): bounded, fine for 2,000 voters.
+
+/** Teams that voted for each other are flagged when each side gave the other at least this many ballots. */
+export const RECIPROCAL_MIN_BALLOTS = 2;
+/** Ballots with the same picks (two picks or more) are flagged when at least this many are identical. */
+export const IDENTICAL_BALLOTS_MIN = 4;
+/**
+ * Voters who joined the event (or created their account) after voting opened are flagged when at least
+ * this many of them voted for the same project: one latecomer is ordinary, several backing one project
+ * is the pattern of friends brought in to vote.
+ */
+export const LATE_VOTERS_MIN = 2;
+/** A ballot saved sooner than this after the ballot page was served is flagged (nobody reads that fast). */
+export const FAST_BALLOT_MS = 5_000;
+/**
+ * Ballots from one client address are flagged from this many on. At an in-person event the venue's
+ * network often puts many honest attendees behind one address: read this flag with the others.
+ */
+export const SAME_CLIENT_MIN = 5;
+
+export type IntegritySignal = 'reciprocal' | 'identical' | 'late' | 'fast' | 'same_client';
+
+/** The signals in the order the review page shows them, with what each one means. */
+export const INTEGRITY_SIGNALS: { key: IntegritySignal; title: string; explains: string }[] = [
+	{
+		key: 'reciprocal',
+		title: 'Teams voting for each other',
+		explains: `Two teams whose members gave each other at least ${RECIPROCAL_MIN_BALLOTS} ballots each way.`
+	},
+	{
+		key: 'identical',
+		title: 'Identical ballots',
+		explains: `At least ${IDENTICAL_BALLOTS_MIN} ballots with exactly the same picks (two picks or more).`
+	},
+	{
+		key: 'late',
+		title: 'Latecomers backing one project',
+		explains: `At least ${LATE_VOTERS_MIN} voters who joined the event, or created their account, after voting opened, voting for the same project.`
+	},
+	{
+		key: 'fast',
+		title: 'Very fast ballots',
+		explains: `Ballots saved less than ${FAST_BALLOT_MS / 1000} seconds after the ballot page was served.`
+	},
+	{
+		key: 'same_client',
+		title: 'Many ballots from one address',
+		explains: `At least ${SAME_CLIENT_MIN} ballots from one client address (only a keyed hash of it is stored). A venue's shared network can cause this.`
+	}
+];
+
+/** One ballot named by a flag: the voter, their picks on record, and what the flag notes about it. */
+export interface FlaggedBallot {
+	voterId: string;
+	voterName: string;
+	picks: string[];
+	savedAt: Date | null;
+	note?: string;
+}
+
+/** One flag: which signal, why in words an owner can read, and the ballots involved. */
+export interface IntegrityFlag {
+	signal: IntegritySignal;
+	reason: string;
+	ballots: FlaggedBallot[];
+}
+
+interface RawFlag {
+	reason: string;
+	voters: string[];
+	notes?: Record<string, string>;
+}
+
+const quote = (name: string) => `“${name}”`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const clock = (at: Date) => at.toISOString().slice(11, 16) + ' UTC';
+
+async function reciprocalFlags(eventId: string): Promise<RawFlag[]> {
+	const rows = await db.$queryRaw<
+		{ team_a: string; team_b: string; a_to_b: number; b_to_a: number; voters: string[] }[]
+	>`
+		WITH team AS (
+			SELECT p.id AS project_id, p.owner_id AS user_id FROM projects p WHERE p.event_id = ${eventId}::uuid
+			UNION
+			SELECT c.project_id, c.user_id FROM project_collaborators c
+				JOIN projects p ON p.id = c.project_id WHERE p.event_id = ${eventId}::uuid
+		), flow AS (
+			SELECT t.project_id AS from_team, v.project_id AS to_team,
+				count(DISTINCT v.voter_id)::int AS n, array_agg(DISTINCT v.voter_id) AS voters
+			FROM team t JOIN votes v ON v.event_id = ${eventId}::uuid AND v.voter_id = t.user_id
+			GROUP BY 1, 2
+		)
+		SELECT pa.name AS team_a, pb.name AS team_b, a.n AS a_to_b, b.n AS b_to_a,
+			ARRAY(SELECT DISTINCT x FROM unnest(a.voters || b.voters) AS x) AS voters
+		FROM flow a
+		JOIN flow b ON b.from_team = a.to_team AND b.to_team = a.from_team
+		JOIN projects pa ON pa.id = a.from_team
+		JOIN projects pb ON pb.id = a.to_team
+		WHERE a.from_team < a.to_team AND a.n >= ${RECIPROCAL_MIN_BALLOTS} AND b.n >= ${RECIPROCAL_MIN_BALLOTS}
+		ORDER BY a.n + b.n DESC, 1, 2`;
+	return rows.map((r) => {
+		// Named in alphabetical order, so that the same pair always reads the same.
+		const [first, second] = [r.team_a, r.team_b].sort().map(quote);
+		const [one, other] = r.team_a <= r.team_b ? [r.a_to_b, r.b_to_a] : [r.b_to_a, r.a_to_b];
+		const counts =
+			one === other
+				? `${plural(one, 'ballot')} each way`
+				: `${plural(one, 'ballot')} from the first, ${other} from the second`;
+		return { reason: `Teams ${first} and ${second} voted for each other: ${counts}.`, voters: r.voters };
+	});
+}
+
+async function identicalFlags(eventId: string): Promise<RawFlag[]> {
+	const rows = await db.$queryRaw<{ names: string[]; voters: string[] }[]>`
+		WITH ballot AS (
+			SELECT v.voter_id, array_agg(v.project_id ORDER BY v.project_id) AS picks
+			FROM votes v WHERE v.event_id = ${eventId}::uuid GROUP BY v.voter_id
+		)
+		SELECT ARRAY(SELECT p.name FROM projects p WHERE p.id = ANY (b.picks) ORDER BY p.name) AS names,
+			array_agg(b.voter_id ORDER BY b.voter_id) AS voters
+		FROM ballot b WHERE cardinality(b.picks) >= 2
+		GROUP BY b.picks HAVING count(*) >= ${IDENTICAL_BALLOTS_MIN}
+		ORDER BY count(*) DESC, 1`;
+	return rows.map((r) => ({
+		reason: `${r.voters.length} ballots picked exactly the same projects: ${r.names.map(quote).join(', ')}.`,
+		voters: r.voters
+	}));
+}
+
+async function lateFlags(eventId: string): Promise<RawFlag[]> {
+	// When voting (last) opened, from the event's audit log: an event moved to voting otherwise (a script,
+	// the backfill) has no such time, and this signal then has nothing to compare with.
+	const opened = await db.eventAuditLog.findFirst({
+		where: { eventId, action: 'phase_changed', details: { path: ['to'], equals: 'voting' } },
+		select: { createdAt: true },
+		orderBy: { createdAt: 'desc' }
+	});
+	if (!opened) return [];
+	const rows = await db.$queryRaw<{ project: string; voters: string[]; joined: Date[]; created: Date[] }[]>`
+		SELECT p.name AS project, array_agg(a.user_id ORDER BY a.user_id) AS voters,
+			array_agg(a.joined_at ORDER BY a.user_id) AS joined, array_agg(u.created_at ORDER BY a.user_id) AS created
+		FROM event_attendees a
+		JOIN users u ON u.id = a.user_id
+		JOIN votes v ON v.event_id = a.event_id AND v.voter_id = a.user_id
+		JOIN projects p ON p.id = v.project_id
+		WHERE a.event_id = ${eventId}::uuid
+			AND (a.joined_at > ${opened.createdAt} OR u.created_at > ${opened.createdAt})
+		GROUP BY p.id, p.name HAVING count(*) >= ${LATE_VOTERS_MIN}
+		ORDER BY count(*) DESC, 1`;
+	const since = opened.createdAt.getTime();
+	const minutes = (at: Date) => Math.max(1, Math.round((at.getTime() - since) / 60_000));
+	return rows.map((r) => {
+		const notes: Record<string, string> = {};
+		r.voters.forEach((voter, i) => {
+			const parts = [];
+			if (r.created[i].getTime() > since) parts.push(`account created ${minutes(r.created[i])} min after`);
+			if (r.joined[i].getTime() > since) parts.push(`joined ${minutes(r.joined[i])} min after`);
+			notes[voter] = `${parts.join(', ')} voting opened`;
+		});
+		return {
+			reason: `${r.voters.length} voters who joined the event or signed up after voting opened (${clock(opened.createdAt)}) voted for ${quote(r.project)}.`,
+			voters: r.voters,
+			notes
+		};
+	});
+}
+
+async function fastFlags(eventId: string): Promise<RawFlag[]> {
+	const rows = await db.$queryRaw<{ voter: string; ms: number }[]>`
+		SELECT a.user_id AS voter, a.ballot_served_ms AS ms FROM event_attendees a
+		WHERE a.event_id = ${eventId}::uuid AND a.ballot_served_ms < ${FAST_BALLOT_MS}
+			AND EXISTS (SELECT 1 FROM votes v WHERE v.event_id = a.event_id AND v.voter_id = a.user_id)
+		ORDER BY a.ballot_served_ms, a.user_id`;
+	if (rows.length === 0) return [];
+	return [
+		{
+			reason: `${plural(rows.length, 'ballot was', 'ballots were')} saved less than ${FAST_BALLOT_MS / 1000} seconds after the ballot page was served.`,
+			voters: rows.map((r) => r.voter),
+			notes: Object.fromEntries(
+				rows.map((r) => [r.voter, `saved ${seconds(r.ms)} after the page was served`])
+			)
+		}
+	];
+}
+
+async function sameClientFlags(eventId: string): Promise<RawFlag[]> {
+	const rows = await db.$queryRaw<{ voters: string[] }[]>`
+		SELECT array_agg(a.user_id ORDER BY a.user_id) AS voters FROM event_attendees a
+		WHERE a.event_id = ${eventId}::uuid AND a.ballot_client IS NOT NULL
+			AND EXISTS (SELECT 1 FROM votes v WHERE v.event_id = a.event_id AND v.voter_id = a.user_id)
+		GROUP BY a.ballot_client HAVING count(*) >= ${SAME_CLIENT_MIN}
+		ORDER BY count(*) DESC`;
+	return rows.map((r, i) => ({
+		reason: `${r.voters.length} ballots came from one client address (address ${i + 1} of those flagged).`,
+		voters: r.voters
+	}));
+}
+
+/** The ballots on record of `voterIds` in the event: voter's name, picks (project names), when saved. */
+async function describeBallots(eventId: string, voterIds: string[]) {
+	if (voterIds.length === 0) return new Map<string, Omit<FlaggedBallot, 'note'>>();
+	const rows = await db.$queryRaw<
+		{ voter_id: string; voter_name: string; picks: string[]; saved_at: Date | null }[]
+	>`
+		SELECT a.user_id AS voter_id, u.display_name AS voter_name, a.ballot_saved_at AS saved_at,
+			ARRAY(SELECT p.name FROM votes v JOIN projects p ON p.id = v.project_id
+				WHERE v.event_id = a.event_id AND v.voter_id = a.user_id ORDER BY p.name) AS picks
+		FROM event_attendees a JOIN users u ON u.id = a.user_id
+		WHERE a.event_id = ${eventId}::uuid AND a.user_id = ANY (${voterIds}::uuid[])`;
+	return new Map(
+		rows.map((r) => [
+			r.voter_id,
+			{ voterId: r.voter_id, voterName: r.voter_name, picks: r.picks, savedAt: r.saved_at }
+		])
+	);
+}
+
+/**
+ * Every integrity flag of the event, grouped by signal (INTEGRITY_SIGNALS' order), each with its reason
+ * and the ballots involved. Voided ballots are out of `votes` and so out of every signal.
+ */
+export async function listIntegrityFlags(eventId: string): Promise<IntegrityFlag[]> {
+	const found: [IntegritySignal, RawFlag[]][] = [
+		['reciprocal', await reciprocalFlags(eventId)],
+		['identical', await identicalFlags(eventId)],
+		['late', await lateFlags(eventId)],
+		['fast', await fastFlags(eventId)],
+		['same_client', await sameClientFlags(eventId)]
+	];
+	const voters = [...new Set(found.flatMap(([, flags]) => flags.flatMap((f) => f.voters)))];
+	const ballots = await describeBallots(eventId, voters);
+	return found.flatMap(([signal, flags]) =>
+		flags.map((flag) => ({
+			signal,
+			reason: flag.reason,
+			ballots: flag.voters.flatMap((voter): FlaggedBallot[] => {
+				const ballot = ballots.get(voter);
+				return ballot ? [{ ...ballot, note: flag.notes?.[voter] }] : [];
+			})
+		}))
+	);
+}

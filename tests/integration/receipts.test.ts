@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { RuleViolation } from '../../src/lib/server/rules';
+import {
+	getBallotRecord,
+	listCountedReceipts,
+	normaliseReceipt,
+	recordBallotServed
+} from '../../src/lib/server/results/receipts';
+import { castBallot } from '../../src/lib/server/voting';
+import { db } from '../helpers/db';
+import { addAttendee, createEvent, createProject, createUser } from '../helpers/factories';
+
+async function scene(projects = 5) {
+	const event = await createEvent({ phase: 'submission' });
+	const ids: string[] = [];
+	for (let i = 0; i < projects; i++) ids.push((await createProject(event.id)).id);
+	await db.event.update({ where: { id: event.id }, data: { phase: 'voting' } });
+	const voter = async () => {
+		const user = await createUser();
+		await addAttendee(event.id, user.id);
+		return user;
+	};
+	const close = () => db.event.update({ where: { id: event.id }, data: { phase: 'closed' } });
+	return { event, ids, voter, close };
+}
+
+describe('ballot receipts', () => {
+	it('gives each recorded ballot a short receipt, the same again for a repeat, a new one for a change', async () => {
+		const { event, ids, voter } = await scene();
+		const alice = await voter();
+		const stamp = { device: crypto.randomUUID(), seq: 1, key: crypto.randomUUID() };
+		const first = await castBallot(alice.id, event.id, [ids[0], ids[1]], stamp);
+		expect(first.receipt).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+		const repeat = await castBallot(alice.id, event.id, [ids[0], ids[1]], stamp);
+		expect(repeat).toMatchObject({ outcome: 'repeat', receipt: first.receipt });
+		const changed = await castBallot(alice.id, event.id, [ids[0], ids[2]]);
+		expect(changed.receipt).not.toBe(first.receipt);
+		expect(await getBallotRecord(alice.id, event.id)).toEqual({ receipt: changed.receipt, voided: null });
+
+		// Another voter with the same picks gets another receipt: it names no picks.
+		const bob = await voter();
+		const bobs = await castBallot(bob.id, event.id, [ids[0], ids[2]]);
+		expect(bobs.receipt).not.toBe(changed.receipt);
+	});
+
+	it("lists a counted ballot's receipt once the event closes, never a changed ballot's old one", async () => {
+		const { event, ids, voter, close } = await scene();
+		const alice = await voter();
+		const bob = await voter();
+		const old = await castBallot(alice.id, event.id, [ids[0]]);
+		const now = await castBallot(alice.id, event.id, [ids[1], ids[2]]);
+		const bobs = await castBallot(bob.id, event.id, [ids[3]]);
+		await voter(); // attends, never votes: no receipt
+
+		const early = await listCountedReceipts(event.slug, undefined).catch((e: unknown) => e);
+		expect(early).toBeInstanceOf(RuleViolation);
+		expect((early as RuleViolation).message).toMatch(/once voting has closed/);
+
+		await close();
+		const list = await listCountedReceipts(event.slug, undefined);
+		expect(list.receipts).toEqual([now.receipt, bobs.receipt].sort());
+		expect(list.receipts).not.toContain(old.receipt);
+
+		const found = await listCountedReceipts(
+			event.slug,
+			undefined,
+			now.receipt!.toLowerCase().replace('-', '')
+		);
+		expect(found.checked).toMatchObject({ receipt: now.receipt, counted: true });
+		const gone = await listCountedReceipts(event.slug, undefined, old.receipt!);
+		expect(gone.checked).toMatchObject({ receipt: old.receipt, counted: false });
+		const junk = await listCountedReceipts(event.slug, undefined, "'; drop table votes; --");
+		expect(junk.checked).toMatchObject({ receipt: null, counted: false });
+	});
+
+	it('reads typed receipts leniently and refuses what cannot be one', () => {
+		expect(normaliseReceipt(' abcde 12345 ')).toBe('ABCDE-12345');
+		expect(normaliseReceipt('oooo0-iiil1')).toBe('00000-11111');
+		expect(normaliseReceipt('ABCDE-1234')).toBeNull();
+		expect(normaliseReceipt('ABCDE-1234U')).toBeNull();
+	});
+
+	it('records when the ballot page was served and how soon the ballot followed', async () => {
+		const { event, ids, voter } = await scene();
+		const alice = await voter();
+		expect(await recordBallotServed(alice.id, event.id)).toEqual({ receipt: null, voided: null });
+		const served = await db.eventAttendee.findUniqueOrThrow({
+			where: { eventId_userId: { eventId: event.id, userId: alice.id } },
+			select: { ballotServedAt: true }
+		});
+		expect(served.ballotServedAt).not.toBeNull();
+		await castBallot(alice.id, event.id, [ids[0]], undefined, '203.0.113.7');
+		const row = await db.eventAttendee.findUniqueOrThrow({
+			where: { eventId_userId: { eventId: event.id, userId: alice.id } },
+			select: { ballotServedMs: true, ballotClient: true }
+		});
+		expect(row.ballotServedMs).toBeGreaterThanOrEqual(0);
+		expect(row.ballotServedMs).toBeLessThan(60_000);
+		// Only a keyed hash of the address is stored.
+		expect(row.ballotClient).toMatch(/^[0-9a-f]{16}$/);
+		expect(row.ballotClient).not.toContain('203');
+	});
+});
