@@ -69,6 +69,8 @@ test('a large event: shortlist setting, shortlist ballot, full list by link, cov
 	await addProjects(slug, 18);
 	const voter = await person(browser, 'Vera');
 	await joinEvent(voter, joinLink);
+	const second = await person(browser, 'Wes');
+	await joinEvent(second, joinLink);
 	await movePhase(owner, slug, 'voting');
 
 	await voter.setViewportSize({ width: 360, height: 800 });
@@ -115,4 +117,14 @@ test('a large event: shortlist setting, shortlist ballot, full list by link, cov
 		'1 voter has opened the ballot, 1 with a shortlist'
 	);
 	await expectAccessible(owner, 'results with coverage');
+
+	// While voting runs the figures follow the ballots without a reload: Wes opens his ballot, whose
+	// shortlist takes 8 of the projects seen least, and the owner's open page shows them seen twice.
+	await second.goto(`/events/${slug}/vote`);
+	await expect(boxes(second)).toHaveCount(8);
+	await expect(coverage.getByTestId('coverage-max')).toHaveText('2', { timeout: 25_000 });
+	await expect(coverage.getByTestId('coverage-min')).toHaveText('1');
+	await expect(coverage.getByTestId('coverage-summary')).toContainText(
+		'2 voters have opened the ballot, 2 with a shortlist'
+	);
 });
