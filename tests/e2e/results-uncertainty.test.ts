@@ -65,7 +65,9 @@ test("the owner's results page and the closed leaderboard say how sure the ranki
 	await expect(placeOf(owner, 'Beta Bloom')).toHaveText('1st or 2nd: too close to call');
 	await expect(placeOf(owner, 'Gamma Glow')).toHaveText('2nd or 3rd: too close to call');
 	await expect(section.getByTestId('statistically-tied')).toHaveCount(3);
-	await expect(section.getByText('While voting runs, this follows the ballots every few seconds')).toBeVisible();
+	await expect(
+		section.getByText('While voting runs, this follows the ballots every few seconds')
+	).toBeVisible();
 	// The bars draw the same intervals; the text carries them for screen readers.
 	const bars = section.getByTestId('uncertainty-bar');
 	await expect(bars).toHaveCount(3);
