@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { config, ConfigError } from '$lib/server/config';
 import { log } from '$lib/server/log';
+import { compressResponses } from '$lib/server/http/compression';
 import { observeRequests } from '$lib/server/http/observe';
 import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/outage';
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
@@ -86,6 +87,7 @@ const session: Handle = async ({ event, resolve }) => {
 // The boundary refuses bad requests before the cache or the session lookup spends anything on them.
 export const handle = sequence(
 	observeRequests,
+	compressResponses,
 	securityHeaders,
 	databaseOutage,
 	requestBoundary,
