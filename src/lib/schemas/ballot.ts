@@ -42,10 +42,3 @@ export const ballotSchema = z
 		project,
 		stamp: device && seq && key ? { device, seq, key } : undefined
 	}));
-
-/** The picks of a refused ballot form, to tick the same boxes again. */
-export function picksOf(values: Record<string, string | string[]> | undefined): string[] | undefined {
-	if (!values) return undefined;
-	const project = values.project;
-	return project === undefined || project === '' ? [] : Array.isArray(project) ? project : [project];
-}
