@@ -173,7 +173,8 @@ describe('voiding a ballot', () => {
 		await deletePerson(admin, voter.id, fingerprint);
 		expect(
 			await db.eventAttendee.findFirstOrThrow({ where: { eventId: s.event.id, userId: voter.id } })
-		).toMatchObject({ ballotClient: null, ballotReceipt: cast.receipt });
+		).toMatchObject({ ballotClient: null });
+		expect(await getBallotRecord(voter.id, s.event.id)).toEqual({ receipt: cast.receipt, voided: null });
 	});
 
 	it("withdraws the receipt when a platform admin's data fix voids the ballot too", async () => {
