@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { removeAttendee } from '../../src/lib/server/admin/attendees';
+import { joinEventByCode } from '../../src/lib/server/events';
 import { getLeaderboard } from '../../src/lib/server/leaderboard';
 import { deletePerson, describeDeletion } from '../../src/lib/server/platform/deletion';
 import { describeBallot, voidBallotByAdmin } from '../../src/lib/server/platform/fixes-scores';
@@ -162,6 +164,29 @@ describe('voiding a ballot', () => {
 		});
 		const refused = await refusal(castBallot(kept.id, s.event.id, [s.ids[1]]));
 		expect(refused.message).toMatch(/voided by the organisers/);
+	});
+
+	it('stays voided when the owner removes the voter and they join again', async () => {
+		const s = await scene();
+		const voter = await s.voter();
+		await castBallot(voter.id, s.event.id, [s.ids[0]]);
+		await voidBallot(s.actor, s.event.id, voter.id, 'Voted for a friend from their phone.');
+		await removeAttendee(s.actor, s.event.id, voter.id, { removeVotes: false, removeProjects: false });
+		await joinEventByCode(
+			{ userId: voter.id, clientAddress: '198.51.100.7' },
+			s.event.joinCode.toLowerCase()
+		);
+
+		const refused = await refusal(castBallot(voter.id, s.event.id, [s.ids[1]]));
+		expect(refused.message).toMatch(/voided by the organisers/);
+		expect(await getBallotRecord(voter.id, s.event.id)).toMatchObject({
+			receipt: null,
+			voided: { reason: 'Voted for a friend from their phone.' }
+		});
+		// Someone never voided joins with no mark.
+		const other = await createUser();
+		await joinEventByCode({ userId: other.id, clientAddress: '198.51.100.8' }, s.event.joinCode);
+		expect(await castBallot(other.id, s.event.id, [s.ids[1]])).toMatchObject({ outcome: 'recorded' });
 	});
 
 	it("erases the keyed hash of a deleted person's address, keeping their receipt", async () => {
