@@ -17,7 +17,9 @@ export const load: PageServerLoad = async (event) => {
 	// When the ballot was served (an integrity signal), and the receipt and void of the ballot on record.
 	const record = await recordBallotServed(user.id, found.id);
 	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).
-	return { event: { name: found.name, slug: found.slug }, ballot, record, voter: user.id };
+	// A scheduled close is counted down on the page (Countdown.svelte).
+	const closes = found.votingClosesAt ? { at: found.votingClosesAt, timeZone: found.timeZone } : null;
+	return { event: { name: found.name, slug: found.slug, closes }, ballot, record, voter: user.id };
 };
 
 export const actions: Actions = {
