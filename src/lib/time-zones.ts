@@ -100,7 +100,7 @@ export function fromWallTime(wall: string, timeZone: string): Date | 'invalid' |
 
 const readableFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** "Sat 5 Dec 2026, 14:00" in `timeZone` (British English: day before month, 24-hour clock). */
+/** "Sat, 5 Dec 2026, 14:00" in `timeZone` (British English: day before month, 24-hour clock). */
 export function formatInZone(instant: Date, timeZone: string): string {
 	let formatter = readableFormatters.get(timeZone);
 	if (!formatter) {
@@ -119,7 +119,7 @@ export function formatInZone(instant: Date, timeZone: string): string {
 	return formatter.format(instant);
 }
 
-/** "Sat 5 Dec 2026, 14:00 (Europe/Paris)": a time people elsewhere can still place. */
+/** "Sat, 5 Dec 2026, 14:00 (Europe/Paris)": a time people elsewhere can still place. */
 export function formatWithZone(instant: Date, timeZone: string): string {
 	return `${formatInZone(instant, timeZone)} (${timeZone})`;
 }

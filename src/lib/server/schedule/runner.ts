@@ -4,7 +4,7 @@ import { publicUrl } from '../config.ts';
 import { db } from '../db.ts';
 import type { EventPhase } from '../generated/prisma/client.ts';
 import { log } from '../log.ts';
-import { sendMail } from '../mail.ts';
+import { sendMail, type MailSettings } from '../mail.ts';
 import { applyPhase } from '../phases.ts';
 
 // The scheduled work, carried out by whichever app process gets to it first (./ticker.ts runs it every
@@ -120,7 +120,10 @@ interface Reminded {
  * Mails the attendees who have not voted, once each, when voting closes within
  * REMINDER_BEFORE_CLOSE_MS of `now`; returns how many were sent per event.
  */
-export async function sendVotingReminders(now = new Date()): Promise<{ eventId: string; sent: number }[]> {
+export async function sendVotingReminders(
+	now = new Date(),
+	{ mail }: { mail?: MailSettings } = {}
+): Promise<{ eventId: string; sent: number }[]> {
 	const soon = new Date(now.getTime() + REMINDER_BEFORE_CLOSE_MS);
 	const events = await db.$queryRaw<
 		{ id: string; name: string; slug: string; timeZone: string; votingClosesAt: Date }[]
@@ -144,7 +147,7 @@ export async function sendVotingReminders(now = new Date()): Promise<{ eventId: 
 		let sent = 0;
 		for (const person of claimed) {
 			try {
-				await sendMail(reminderMail(event, person, now));
+				await sendMail(reminderMail(event, person, now), mail);
 				sent++;
 			} catch (err) {
 				log.warn({ err }, `Voting reminder for event ${event.id} could not be sent; trying again later`);

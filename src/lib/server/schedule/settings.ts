@@ -71,7 +71,7 @@ function checkSchedule(phase: EventPhase, before: Schedule, after: Schedule, now
 	}
 }
 
-/** The audit sentence for what changed, e.g. "Scheduled voting to open at Sat 5 Dec 2026, 14:00 (Europe/Paris)." */
+/** The audit sentence for what changed, e.g. "Scheduled voting to open at Sat, 5 Dec 2026, 14:00 (Europe/Paris)." */
 function describeChanges(before: Schedule, after: Schedule): string[] {
 	const zone = after.timeZone;
 	const sentences: string[] = [];
