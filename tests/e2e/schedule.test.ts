@@ -5,6 +5,7 @@ import { expect, test, type Browser } from '@playwright/test';
 import pg from 'pg';
 import { toWallTime } from '../../src/lib/time-zones';
 import { signIn, uniqueEmail } from './helpers/auth';
+import { dropDatabase, migrateTemplate, urlFor } from '../setup/server';
 import { OwnServer } from './helpers/own-server';
 import { createEvent, submitProject } from './helpers/voting';
 
@@ -19,10 +20,14 @@ test.skip(
 );
 test.describe.configure({ mode: 'serial' });
 
+// A database of this file's own, so that the two instances below are the only ones ticking on it (the
+// suite's main server, on DATABASE_URL, runs a scheduler too).
+const ownDatabase = `podium_schedule_e2e_${process.pid}`;
+const ownUrl = databaseUrl ? urlFor(databaseUrl, ownDatabase) : '';
 const INTERVAL_MS = 250;
 const outbox = mkdtempSync(path.join(tmpdir(), 'podium-schedule-outbox-'));
 const env = {
-	DATABASE_URL: databaseUrl ?? '',
+	DATABASE_URL: ownUrl,
 	MAIL_OUTBOX_DIR: outbox,
 	LOG_LEVEL: 'warn',
 	SCHEDULER_INTERVAL_MS: String(INTERVAL_MS)
@@ -33,16 +38,18 @@ const b = new OwnServer(env);
 const base = Number(process.env.E2E_PORT ?? 4173);
 a.port = base + 1;
 b.port = base + 2;
-const sql = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+const sql = new pg.Pool({ connectionString: ownUrl, max: 2 });
 
 test.beforeAll(async () => {
 	test.setTimeout(60_000);
+	await migrateTemplate(databaseUrl!, ownDatabase);
 	await Promise.all([a.start(), b.start()]);
 });
 
 test.afterAll(async () => {
 	await Promise.all([a.dispose(), b.dispose()]);
 	await sql.end();
+	if (databaseUrl) await dropDatabase(databaseUrl, ownDatabase);
 	rmSync(outbox, { recursive: true, force: true });
 });
 
@@ -148,7 +155,7 @@ test('the owner schedules on one instance; the change is made once, on time, and
 	const late = changes[0].created_at.getTime() - due.getTime();
 	expect(late, 'made within a tick of its time').toBeGreaterThanOrEqual(0);
 	expect(late).toBeLessThan(INTERVAL_MS + 1_000);
-	test.info().annotations.push({ type: 'late by', description: `${late} ms after its time` });
+	console.log(`The scheduled opening was made ${late} ms after its time`);
 
 	// Voting now closes in five minutes: the ballot page (on the other instance) counts it down, second by
 	// second in the browser, and the attendees who have not voted get their reminder, once each.
