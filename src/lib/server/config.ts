@@ -33,6 +33,8 @@ export interface Config {
 	metricsToken: string | null;
 	/** App processes `npm start` runs. */
 	webConcurrency: number;
+	/** How often each app process looks for scheduled phase changes and reminders that are due. */
+	schedulerIntervalMs: number;
 }
 
 /** Raised when the settings have problems; `problems` holds one sentence each. */
@@ -112,7 +114,8 @@ const schema = z.object({
 	),
 	METRICS_TOKEN: text.refine((value) => value === undefined || value.length >= 16, {
 		message: 'METRICS_TOKEN must be at least 16 characters long (e.g. the output of `openssl rand -hex 32`).'
-	})
+	}),
+	SCHEDULER_INTERVAL_MS: whole('SCHEDULER_INTERVAL_MS', { min: 100, max: 600_000 })
 });
 
 /** The names of every variable the app reads (README "Configuration" lists the same). */
@@ -215,7 +218,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, options: { production?: bool
 		signInClientLimit: Number(settings.SIGN_IN_CLIENT_LIMIT ?? 300),
 		logLevel: (settings.LOG_LEVEL ?? 'info') as LogLevel,
 		metricsToken: settings.METRICS_TOKEN ?? null,
-		webConcurrency
+		webConcurrency,
+		schedulerIntervalMs: Number(settings.SCHEDULER_INTERVAL_MS ?? 5_000)
 	};
 }
 

@@ -18,7 +18,10 @@ export const ACTIVITY_KINDS: string[] = [
 		'attendee_removed',
 		'project_removed',
 		'settings_changed',
-		'event_deleted'
+		'event_deleted',
+		'schedule_changed',
+		'scheduled_change_skipped',
+		'voting_reminders_sent'
 	] satisfies AuditAction[]),
 	...([
 		'platform_admin_granted',
