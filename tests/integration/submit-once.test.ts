@@ -26,7 +26,7 @@ async function answer(call: Promise<unknown>) {
 	try {
 		const failure = await call;
 		if (isActionFailure(failure))
-			return { status: failure.status, data: failure.data as { message?: string } };
+			return { status: failure.status, data: failure.data as unknown as { message?: string } };
 		throw new Error(`neither a redirect nor a failure: ${JSON.stringify(failure)}`);
 	} catch (error) {
 		if (isRedirect(error)) return { status: error.status, location: error.location };
@@ -131,6 +131,7 @@ describe('a form sent twice', () => {
 				}
 				const created = await createProject(owner.id, event.id, {
 					name: values.name,
+					description: undefined,
 					hoursSpent: 3,
 					demoUrl: 'https://robot.example.test'
 				});

@@ -1,4 +1,4 @@
-import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect, type ActionFailure } from '@sveltejs/kit';
 import { createHash, randomBytes } from 'node:crypto';
 import { db } from './db.ts';
 
@@ -26,8 +26,8 @@ type Outcome<F extends Record<string, unknown>> = string | ActionFailure<F>;
  * rule) frees the form to be sent again. A post without a token (a script, a page rendered before this
  * existed) simply runs: the token protects people from their own double taps, it is not an access check.
  */
-export async function redirectOnce<F extends Record<string, unknown>>(
-	event: Pick<RequestEvent, 'route' | 'url'>,
+export async function redirectOnce<F extends Record<string, unknown> = never>(
+	event: { route: { id: string | null }; url: URL },
 	userId: string,
 	values: Values,
 	run: () => Promise<Outcome<F>>
