@@ -155,6 +155,28 @@ describe('a form sent twice', () => {
 		expect(runs.count).toBe(1);
 	});
 
+	it('tells a repeat whose first post never finished (a crashed instance) to check, instead of creating', async () => {
+		const owner = await make.createUser();
+		const values = { name: 'Lost Answer', formToken: newFormToken() };
+		let release!: () => void;
+		const stuck = new Promise<void>((resolve) => (release = resolve));
+		let running!: () => void;
+		const claimed = new Promise<void>((resolve) => (running = resolve));
+		const first = redirectOnce(newEventForm, owner.id, values, async () => {
+			running();
+			await stuck; // the first post hangs for longer than a repeat waits (10 s)
+			return '/events/never';
+		});
+		await claimed;
+		const runs = { count: 0 };
+		const repeat = await answer(createEventAction(owner.id, values, runs));
+		expect(repeat.status).toBe(409);
+		expect(repeat.data?.message).toMatch(/sent already.*reload this page/);
+		expect(runs.count).toBe(0);
+		release();
+		expect(await answer(first)).toEqual({ status: 303, location: '/events/never' });
+	}, 20_000);
+
 	it('keeps neither the token nor what was typed, and forgets sent forms after a day', async () => {
 		const owner = await make.createUser();
 		const formToken = newFormToken();

@@ -46,8 +46,8 @@ export async function redirectOnce<F extends Record<string, unknown> = never>(
 	}
 	return fail(409, {
 		message:
-			'This form was sent already and is still being handled. Wait a moment, then check your page ' +
-			'(for example your events) before sending it again.'
+			'This form was sent already and is still being handled. Check whether it went through (for ' +
+			'example on your events page); to send it again anyway, reload this page first.'
 	});
 }
 
