@@ -1,5 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { deleteEventSchema, eventSettingsSchema, phaseSchema, shortlistSchema } from '$lib/schemas/admin';
+import { eventListingSchema } from '$lib/schemas/series';
+import { getEventListing, updateEventListing } from '$lib/server/admin/listing';
 import { recordPhaseChange } from '$lib/server/admin/audit';
 import {
 	deleteEvent,
@@ -20,13 +22,15 @@ export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
 	// ?phase=voting (from the phase form, a GET) asks to confirm a move: nothing changes until then.
 	const target = phaseSchema.safeParse({ phase: event.url.searchParams.get('phase') ?? '' });
-	const [settings, deletion, shortlist] = await Promise.all([
+	const [settings, deletion, shortlist, listing] = await Promise.all([
 		getEventSettings(owned.id),
 		describeEventDeletion(owned.id),
-		getShortlistSettings(owned.id)
+		getShortlistSettings(owned.id),
+		getEventListing(owned.id)
 	]);
 	return {
 		settings,
+		listing,
 		shortlist,
 		deletion,
 		phase: owned.phase,
@@ -58,6 +62,17 @@ export const actions: Actions = {
 		const saved = await attempt(updateShortlistSettings(user, owned.id, form.data), form.values);
 		if (saved.failure) return saved.failure;
 		return { shortlistSaved: saved.value.changed ? 'Ballot setting saved.' : 'Nothing to save: no changes.' };
+	},
+	saveListing: async (event) => {
+		const { user, owned } = await requireEventOwner(event, event.params.slug);
+		const form = await parseForm(event.request, eventListingSchema);
+		if (form.failure) return form.failure;
+		const saved = await attempt(updateEventListing(user, owned.id, form.data), form.values);
+		if (saved.failure) return saved.failure;
+		return {
+			listingSaved:
+				saved.value.changed.length > 0 ? 'Directory settings saved.' : 'Nothing to save: no changes.'
+		};
 	},
 	changePhase: async (event) => {
 		const { user, owned } = await requireEventOwner(event, event.params.slug);
