@@ -1,8 +1,9 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { joinProjectSchema } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
 import { codeGuesser } from '$lib/server/join-limits';
+import { PII_MISSING, profileLinkBackTo } from '$lib/server/pii-gate';
 import { joinProjectByCode } from '$lib/server/projects';
 import { attempt } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,7 +18,13 @@ export const actions: Actions = {
 		const form = await parseForm(event.request, joinProjectSchema);
 		if (form.failure) return form.failure;
 		const joined = await attempt(joinProjectByCode(codeGuesser(event, user.id), form.data.code), form.values);
-		if (joined.failure) return joined.failure;
+		if (joined.failure) {
+			// The PII gate: the profile, then back to this code's join link, which joins at once.
+			const { data } = joined.failure;
+			if (data.reason !== PII_MISSING) return joined.failure;
+			const back = `/projects/join/${encodeURIComponent(form.data.code)}`;
+			return fail(joined.failure.status, { ...data, profileHref: profileLinkBackTo(back) });
+		}
 		redirect(303, `/projects/${joined.value.projectId}`);
 	}
 };
