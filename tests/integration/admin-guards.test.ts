@@ -32,6 +32,7 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 		featureFlags: 'daydream'
 	}),
 	'/:saveShortlist': () => ({ threshold: '40', size: '10' }),
+	'/:saveListing': () => ({ place: 'Shelburne, VT', listedInDirectory: 'on', piiRequired: 'on' }),
 	'/:changePhase': () => ({ phase: 'closed' }),
 	'/:deleteEvent': (s) => ({ confirmName: s.event.name }),
 	'/joining:regenerate': () => ({ confirm: 'on' }),
