@@ -1,8 +1,8 @@
-import { readMaintenance } from '$lib/server/maintenance/mode';
+import { readMaintenanceForBanner } from '$lib/server/maintenance/mode';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals }) => {
-	const maintenance = await readMaintenance();
+	const maintenance = await readMaintenanceForBanner();
 	return {
 		// This reaches every page: the header's name only, never the user's private fields.
 		user: locals.user

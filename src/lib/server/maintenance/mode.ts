@@ -36,6 +36,18 @@ export async function readMaintenance(now = Date.now()): Promise<Maintenance> {
 	return value;
 }
 
+/**
+ * The switch for the banner, which must never break a page: while the database cannot be read (an
+ * outage has its own page), the last value this instance read, or off.
+ */
+export async function readMaintenanceForBanner(): Promise<Maintenance> {
+	try {
+		return await readMaintenance();
+	} catch {
+		return cached?.value ?? OFF;
+	}
+}
+
 /** Drops this instance's copy (after a change here; tests). */
 export function forgetMaintenance() {
 	cached = undefined;
