@@ -16,7 +16,12 @@ import * as make from '../helpers/factories';
 // joining them, only from people with those on file; the form says what is missing and links to the
 // profile, which comes back to the form once saved. With the gate off nothing is asked.
 
-const project = { name: 'Tide Clock', demoUrl: 'https://tide.example.test', hoursSpent: 5 };
+const project = {
+	name: 'Tide Clock',
+	description: undefined,
+	demoUrl: 'https://tide.example.test',
+	hoursSpent: 5
+};
 const address = { firstName: 'Ada', street1: '1 Harbour Road', city: 'Burlington', country: 'US' };
 
 async function gatedEvent(piiRequired = true) {

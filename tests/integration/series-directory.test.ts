@@ -199,6 +199,7 @@ describe('the public directory', () => {
 		const { events, total } = await listDirectory(tag);
 		expect(events.map((e) => e.name).sort()).toEqual([listed.name, listedVoting.name, inActive.name].sort());
 		expect(total).toBe(3);
+		expect(events.map((e) => e.slug)).not.toContain(unlisted.slug);
 		// The flagship comes first and says so; no join code is ever part of the answer.
 		expect(events[0]).toMatchObject({ name: inActive.name, series: { name: active.name, flagship: true } });
 		expect(JSON.stringify(events)).not.toContain(inActive.joinCode);
@@ -229,7 +230,7 @@ describe('the public directory', () => {
 			updateEventListing(
 				{ id: stranger.id, displayName: stranger.displayName, email: stranger.email },
 				event.id,
-				{ listedInDirectory: false, piiRequired: false }
+				{ place: undefined, listedInDirectory: false, piiRequired: false }
 			)
 		);
 		expect(refused.status).toBe(403);
