@@ -106,6 +106,67 @@ test('the directory lists open events their owner listed, searchable without Jav
 	await olga.context.close();
 });
 
+test('a platform admin runs a series: events, flagship, figures, the directory and the whole export', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const tag = `Seriestest${Date.now()}`;
+	const owner = await person(browser, 'Oren');
+	const flagship = await createEvent(owner.page, `${tag} Daydream HQ`);
+	const satellite = await createEvent(owner.page, `${tag} Daydream Boston`);
+	// Oren's own settings page says nothing of series: only platform admins manage them.
+	await owner.page.goto(`/admin/series`);
+	await expect(owner.page.getByRole('heading', { level: 1 })).toContainText('Only platform admins');
+
+	const admin = await person(browser, 'Mara', ADMIN);
+	await admin.page.goto('/admin/series');
+	await admin.page.getByLabel('Name').fill(`${tag} Daydream`);
+	await admin.page.getByRole('button', { name: 'Create series' }).click();
+	await expect(admin.page.getByRole('heading', { level: 2 })).toContainText(`${tag} Daydream`);
+	for (const slug of [flagship, satellite]) {
+		await admin.page.getByLabel('Event slug or address').fill(`${ORIGIN}/events/${slug}`);
+		await admin.page.getByRole('button', { name: 'Add to the series' }).click();
+		await expect(admin.page.getByRole('status')).toHaveText(/Added .* to the series\./);
+	}
+	const rows = admin.page.getByTestId('series-events').locator('tbody tr');
+	await expect(rows).toHaveCount(2);
+	await rows
+		.filter({ hasText: `${tag} Daydream HQ` })
+		.getByRole('button', { name: /^Make flagship/ })
+		.click();
+	await expect(admin.page.getByRole('status')).toHaveText(`${tag} Daydream HQ is the flagship.`);
+	await expect(rows.first()).toContainText('Flagship');
+	await expect(rows.nth(1)).toContainText('Satellite');
+	await expect(admin.page.getByTestId('series-totals')).toHaveText(
+		'2 events · 0 attendees · 0 projects · 0 ballots (0 votes)'
+	);
+	await expectAccessible(admin.page, '/admin/series/<id>');
+
+	// An active series puts its open events in the directory, flagship first, though neither owner listed them.
+	const visitor = await browser.newContext();
+	const page = await visitor.newPage();
+	await page.goto(`/directory?q=${tag}`);
+	const items = page.getByTestId('directory').getByRole('listitem');
+	await expect(items).toHaveCount(2);
+	await expect(items.first()).toContainText(`Flagship of ${tag} Daydream`);
+	await expect(items.nth(1)).toContainText(`Part of ${tag} Daydream`);
+
+	// The project export of the whole series, as a download.
+	const download = admin.page.waitForEvent('download');
+	await admin.page.getByRole('link', { name: /Download the project export of the whole series/ }).click();
+	expect((await download).suggestedFilename()).toMatch(/^podium-projects-series-\d{4}-\d{2}-\d{2}\.csv$/);
+
+	// Switched off, the series takes its events out of the directory again.
+	await admin.page.getByLabel('Active (its open events appear in the directory)').uncheck();
+	await admin.page.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(admin.page.getByTestId('series-status')).toHaveText('Inactive');
+	await page.goto(`/directory?q=${tag}`);
+	await expect(page.getByTestId('directory-count')).toHaveText(`No open event matches “${tag}”.`);
+	await visitor.close();
+	await admin.context.close();
+	await owner.context.close();
+});
+
 test('maintenance shows its banner everywhere and refuses every write with its message; admins still work', async ({
 	browser,
 	playwright
