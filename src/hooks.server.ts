@@ -7,6 +7,7 @@ import { observeRequests } from '$lib/server/http/observe';
 import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/outage';
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
 import { logClientError } from '$lib/server/http/refusals';
+import { maintenanceMode } from '$lib/server/maintenance/handle';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
@@ -97,6 +98,7 @@ export const handle = sequence(
 	requestBoundary,
 	publicResponseCache,
 	session,
+	maintenanceMode,
 	privateWhenSignedIn
 );
 
