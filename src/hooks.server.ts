@@ -9,6 +9,7 @@ import { privateWhenSignedIn } from '$lib/server/http/private-pages';
 import { logClientError } from '$lib/server/http/refusals';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
+import { renderTheme } from '$lib/server/appearance/theme';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import {
 	SESSION_COOKIE,
@@ -91,6 +92,7 @@ export const handle = sequence(
 	securityHeaders,
 	databaseOutage,
 	requestBoundary,
+	renderTheme,
 	publicResponseCache,
 	session,
 	privateWhenSignedIn
