@@ -9,8 +9,16 @@ export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a',
  * includes), and fails with each violation's rule, impact and the elements it found, so the message says
  * what to fix. `soft` records the failure and goes on, for a walk that reports every page at once.
  */
-export async function expectAccessible(page: Page, label = page.url(), options: { soft?: boolean } = {}) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+export async function expectAccessible(
+	page: Page,
+	label = page.url(),
+	options: { soft?: boolean; rules?: string[] } = {}
+) {
+	// `rules` runs only those (e.g. the ones colours decide, for a second pass in another theme).
+	const builder = new AxeBuilder({ page });
+	const results = await (
+		options.rules ? builder.withRules(options.rules) : builder.withTags(WCAG_TAGS)
+	).analyze();
 	const problems = results.violations.map(
 		(violation) =>
 			`${violation.id} (${violation.impact}): ${violation.help}\n` +
