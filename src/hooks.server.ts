@@ -10,6 +10,7 @@ import { logClientError } from '$lib/server/http/refusals';
 import { maintenanceMode } from '$lib/server/maintenance/handle';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
+import { renderTheme } from '$lib/server/appearance/theme';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import { startScheduler } from '$lib/server/schedule/ticker';
 import {
@@ -96,6 +97,7 @@ export const handle = sequence(
 	securityHeaders,
 	databaseOutage,
 	requestBoundary,
+	renderTheme,
 	publicResponseCache,
 	session,
 	maintenanceMode,
