@@ -33,6 +33,21 @@ export interface Config {
 	metricsToken: string | null;
 	/** App processes `npm start` runs. */
 	webConcurrency: number;
+	/** Refuse sign-in for addresses at known disposable-mail domains (BLOCK_DISPOSABLE_EMAIL). */
+	blockDisposableEmail: boolean;
+	/** Where the project link checks ask: GitHub's REST API and itch.io's pages (`{user}` is the creator). */
+	projectChecks: { githubApiUrl: string; githubToken: string | null; itchBaseUrl: string };
+	/** The OpenID Connect provider of "Sign in with …"; null: only email sign-in (and codes). */
+	oidc: OidcSettings | null;
+}
+
+/** An OpenID Connect provider (OIDC_*): all of issuer, client id and secret, or none. */
+export interface OidcSettings {
+	issuer: string;
+	clientId: string;
+	clientSecret: string;
+	/** The provider's name on the button, e.g. "Hack Club". */
+	name: string;
 }
 
 /** Raised when the settings have problems; `problems` holds one sentence each. */
@@ -112,7 +127,21 @@ const schema = z.object({
 	),
 	METRICS_TOKEN: text.refine((value) => value === undefined || value.length >= 16, {
 		message: 'METRICS_TOKEN must be at least 16 characters long (e.g. the output of `openssl rand -hex 32`).'
-	})
+	}),
+	BLOCK_DISPOSABLE_EMAIL: text.refine((value) => value === undefined || /^(true|false|1|0)$/.test(value), {
+		message: 'BLOCK_DISPOSABLE_EMAIL must be true or false.'
+	}),
+	GITHUB_API_URL: address('GITHUB_API_URL', ['https:', 'http:'], 'https://api.github.com'),
+	GITHUB_TOKEN: text,
+	ITCH_BASE_URL: text.refine(
+		(value) =>
+			value === undefined || (value.includes('{user}') && URL.canParse(value.replace('{user}', 'u'))),
+		{ message: 'ITCH_BASE_URL must be an http(s) address containing {user}, e.g. https://{user}.itch.io.' }
+	),
+	OIDC_ISSUER: address('OIDC_ISSUER', ['https:', 'http:'], 'https://accounts.example.org'),
+	OIDC_CLIENT_ID: text,
+	OIDC_CLIENT_SECRET: text,
+	OIDC_NAME: text
 });
 
 /** The names of every variable the app reads (README "Configuration" lists the same). */
@@ -197,6 +226,12 @@ export function parseConfig(env: NodeJS.ProcessEnv, options: { production?: bool
 			`WEB_CONCURRENCY=${webConcurrency} needs DATABASE_URL: the embedded database can only be opened by one process.`
 		);
 	}
+	const oidcParts = [settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET];
+	if (oidcParts.some((part) => part !== undefined) && oidcParts.some((part) => part === undefined)) {
+		problems.push(
+			'OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three to offer sign-in with your provider, or none.'
+		);
+	}
 	if (problems.length > 0 || typeof origin !== 'string' || 'problem' in mail) throw new ConfigError(problems);
 
 	const embeddedDir = settings.EMBEDDED_DATABASE_DIR ?? '.data/pglite';
@@ -215,7 +250,23 @@ export function parseConfig(env: NodeJS.ProcessEnv, options: { production?: bool
 		signInClientLimit: Number(settings.SIGN_IN_CLIENT_LIMIT ?? 300),
 		logLevel: (settings.LOG_LEVEL ?? 'info') as LogLevel,
 		metricsToken: settings.METRICS_TOKEN ?? null,
-		webConcurrency
+		webConcurrency,
+		blockDisposableEmail:
+			settings.BLOCK_DISPOSABLE_EMAIL === 'true' || settings.BLOCK_DISPOSABLE_EMAIL === '1',
+		projectChecks: {
+			githubApiUrl: (settings.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+			githubToken: settings.GITHUB_TOKEN ?? null,
+			itchBaseUrl: (settings.ITCH_BASE_URL ?? 'https://{user}.itch.io').replace(/\/+$/, '')
+		},
+		oidc:
+			settings.OIDC_ISSUER && settings.OIDC_CLIENT_ID && settings.OIDC_CLIENT_SECRET
+				? {
+						issuer: settings.OIDC_ISSUER,
+						clientId: settings.OIDC_CLIENT_ID,
+						clientSecret: settings.OIDC_CLIENT_SECRET,
+						name: settings.OIDC_NAME ?? 'your organisation'
+					}
+				: null
 	};
 }
 

@@ -30,6 +30,7 @@ export const actions: Actions = {
 			// The link points at ORIGIN, never at a Host header a client chose.
 			clientAddress: getClientAddress()
 		});
+		if (result.status === 'refused') return fail(400, { email, error: result.message });
 		if (result.status === 'rate-limited') {
 			setHeaders({ 'retry-after': String(result.retryAfterSeconds) });
 			return fail(429, { email, error: tooManyRequests(result.retryAfterSeconds) });
