@@ -36,6 +36,7 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 	'/:deleteEvent': (s) => ({ confirmName: s.event.name }),
 	'/joining:regenerate': () => ({ confirm: 'on' }),
 	'/attendees:remove': (s) => ({ userId: s.attendee.id, removeProjects: 'on', removeVotes: 'on' }),
+	'/attendees:issueCode': (s) => ({ email: s.attendee.email }),
 	'/projects:remove': (s) => ({ projectId: s.project.id, confirm: 'on' }),
 	'/review:void': (s) => ({ voterId: s.attendee.id, reason: 'Voted from two accounts.' })
 };
@@ -137,17 +138,19 @@ async function outcome(work: () => Promise<unknown>) {
 }
 
 async function snapshot() {
-	const [events, attendees, projects, collaborators, votes, referrals, audit, designs] = await Promise.all([
-		db.event.findMany({ orderBy: { id: 'asc' } }),
-		db.eventAttendee.findMany({ orderBy: [{ eventId: 'asc' }, { userId: 'asc' }] }),
-		db.project.findMany({ orderBy: { id: 'asc' } }),
-		db.projectCollaborator.count(),
-		db.vote.findMany({ orderBy: { id: 'asc' } }),
-		db.referral.count(),
-		db.eventAuditLog.count(),
-		db.ballotDesign.findMany({ orderBy: { eventId: 'asc' } })
-	]);
-	return { events, attendees, projects, collaborators, votes, referrals, audit, designs };
+	const [events, attendees, projects, collaborators, votes, referrals, audit, designs, codes] =
+		await Promise.all([
+			db.event.findMany({ orderBy: { id: 'asc' } }),
+			db.eventAttendee.findMany({ orderBy: [{ eventId: 'asc' }, { userId: 'asc' }] }),
+			db.project.findMany({ orderBy: { id: 'asc' } }),
+			db.projectCollaborator.count(),
+			db.vote.findMany({ orderBy: { id: 'asc' } }),
+			db.referral.count(),
+			db.eventAuditLog.count(),
+			db.ballotDesign.findMany({ orderBy: { eventId: 'asc' } }),
+			db.signInCode.count()
+		]);
+	return { events, attendees, projects, collaborators, votes, referrals, audit, designs, codes };
 }
 
 let scenes = 0;

@@ -10,7 +10,9 @@ export type AuditAction =
 	| 'project_removed'
 	| 'settings_changed'
 	| 'event_deleted'
-	| 'ballot_voided';
+	| 'ballot_voided'
+	| 'sign_in_code_issued'
+	| 'sign_in_code_used';
 
 /** Writes one audit-log row, inside the transaction of the change it records. */
 export async function recordAuditEntry(

@@ -188,7 +188,8 @@ export async function signInWithLink(token: unknown, now = new Date()): Promise<
 	};
 }
 
-async function findOrCreateUser(email: string, now: Date) {
+/** The user of `email`, created (profile still to fill in) if there is none; used by every way of signing in. */
+export async function findOrCreateUser(email: string, now: Date) {
 	const select = { id: true, firstName: true, profileCompletedAt: true } as const;
 	let user = await db.user.findUnique({ where: { email }, select });
 	if (!user) {
@@ -207,9 +208,12 @@ async function findOrCreateUser(email: string, now: Date) {
 	return user;
 }
 
-/** Deletes expired sessions, sign-in links and rate-limit windows. */
+/** Deletes expired sessions, sign-in links and codes, and rate-limit windows. */
 export async function pruneAuthTables(now = new Date()): Promise<void> {
 	await pruneExpiredSessions(now);
-	await db.signInLink.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - 24 * 3600_000) } } });
+	const dayAgo = new Date(now.getTime() - 24 * 3600_000);
+	await db.signInLink.deleteMany({ where: { expiresAt: { lte: dayAgo } } });
+	// Organiser-issued codes (sign-in-codes.ts); the audit log keeps their story.
+	await db.signInCode.deleteMany({ where: { expiresAt: { lte: dayAgo } } });
 	await pruneRateLimits();
 }

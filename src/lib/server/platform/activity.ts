@@ -18,7 +18,9 @@ export const ACTIVITY_KINDS: string[] = [
 		'attendee_removed',
 		'project_removed',
 		'settings_changed',
-		'event_deleted'
+		'event_deleted',
+		'sign_in_code_issued',
+		'sign_in_code_used'
 	] satisfies AuditAction[]),
 	...([
 		'platform_admin_granted',
