@@ -38,6 +38,8 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 	'/attendees:remove': (s) => ({ userId: s.attendee.id, removeProjects: 'on', removeVotes: 'on' }),
 	'/attendees:issueCode': (s) => ({ email: s.attendee.email }),
 	'/projects:remove': (s) => ({ projectId: s.project.id, confirm: 'on' }),
+	'/projects:saveChecks': () => ({ repoCheck: 'none', demoCheck: 'none' }),
+	'/projects:recheck': (s) => ({ projectId: s.project.id }),
 	'/review:void': (s) => ({ voterId: s.attendee.id, reason: 'Voted from two accounts.' })
 };
 
@@ -138,7 +140,7 @@ async function outcome(work: () => Promise<unknown>) {
 }
 
 async function snapshot() {
-	const [events, attendees, projects, collaborators, votes, referrals, audit, designs, codes] =
+	const [events, attendees, projects, collaborators, votes, referrals, audit, designs, codes, checks] =
 		await Promise.all([
 			db.event.findMany({ orderBy: { id: 'asc' } }),
 			db.eventAttendee.findMany({ orderBy: [{ eventId: 'asc' }, { userId: 'asc' }] }),
@@ -148,9 +150,14 @@ async function snapshot() {
 			db.referral.count(),
 			db.eventAuditLog.count(),
 			db.ballotDesign.findMany({ orderBy: { eventId: 'asc' } }),
-			db.signInCode.count()
+			db.signInCode.count(),
+			// When checks were asked for (their outcomes arrive in the background, after the request).
+			db.projectCheck.findMany({
+				select: { projectId: true, requestedAt: true },
+				orderBy: { projectId: 'asc' }
+			})
 		]);
-	return { events, attendees, projects, collaborators, votes, referrals, audit, designs, codes };
+	return { events, attendees, projects, collaborators, votes, referrals, audit, designs, codes, checks };
 }
 
 let scenes = 0;
@@ -159,6 +166,8 @@ async function scene() {
 	const n = ++scenes;
 	const owner = await make.createUser({ firstName: 'Owner', email: `owner-${n}@example.test` });
 	const event = await make.createEvent({ ownerId: owner.id, name: `Guarded ${n}`, phase: 'voting' });
+	// A link check, so that "Check again" has something to do (example.test never resolves).
+	await db.event.update({ where: { id: event.id }, data: { demoCheck: 'answers' } });
 	const attendee = await make.createUser({ firstName: 'Attendee', email: `attendee-${n}@example.test` });
 	const project = await make.createProject(event.id, { ownerId: attendee.id });
 	const others = await Promise.all([1, 2, 3].map(() => make.createProject(event.id)));
