@@ -226,6 +226,12 @@ export function parseConfig(env: NodeJS.ProcessEnv, options: { production?: bool
 			`WEB_CONCURRENCY=${webConcurrency} needs DATABASE_URL: the embedded database can only be opened by one process.`
 		);
 	}
+	const issuer = settings.OIDC_ISSUER ? new URL(settings.OIDC_ISSUER) : undefined;
+	if (issuer?.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)) {
+		problems.push(
+			'OIDC_ISSUER must be an https:// address (plain http only for a provider on this machine).'
+		);
+	}
 	const oidcParts = [settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET];
 	if (oidcParts.some((part) => part !== undefined) && oidcParts.some((part) => part === undefined)) {
 		problems.push(
