@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { completeProfile, signOut, uniqueEmail } from './helpers/auth';
+import { expectAccessible } from './helpers/axe';
 import { OwnServer } from './helpers/own-server';
 
 // "Sign in with <provider>" end to end: the built app configured with OIDC_* against a local OpenID
@@ -107,6 +108,7 @@ test('an answer whose state does not match this browser’s sign-in signs nobody
 	await expect(page.getByRole('heading', { name: 'You are not signed in' })).toBeVisible();
 	await expect(page.getByRole('alert')).toContainText('could not be matched to one started in this browser');
 	await expect(page.getByRole('link', { name: 'Try again with Hack Club' })).toBeVisible();
+	await expectAccessible(page, 'the failed OIDC sign-in page');
 	await expectSignedOut(page);
 	expect(serverErrors).toEqual([]);
 	await close();
@@ -131,6 +133,7 @@ test('when the provider is down, the page says so instead of failing', async ({ 
 	await expect(page).toHaveURL(/\/sign-in\/oidc\?problem=provider-down/);
 	await expect(page.getByRole('alert')).toContainText('Hack Club is not answering right now');
 	await expect(page.getByRole('link', { name: 'Sign in with an email link instead' })).toBeVisible();
+	await expectAccessible(page, 'the provider-down page');
 	await expectSignedOut(page);
 	expect(serverErrors).toEqual([]);
 	await close();

@@ -1,5 +1,6 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { signIn, uniqueEmail } from './helpers/auth';
+import { expectAccessible } from './helpers/axe';
 import { OwnServer } from './helpers/own-server';
 import { startFakeGitHub, type FakeSite } from '../fakes/link-sites';
 
@@ -74,6 +75,7 @@ test('checks run after the save, the team sees the outcome, the owner filters by
 		}).toPass({ timeout: 15_000 });
 		if (name === 'Ada') await expect(check).toContainText('is public on GitHub');
 		else await expect(check).toContainText('is private: make it public');
+		if (name === 'Bea') await expectAccessible(team, 'a project page with its link check');
 	}
 
 	await owner.goto(`/events/${slug}/admin/projects`);
@@ -84,4 +86,5 @@ test('checks run after the save, the team sees the outcome, the owner filters by
 	await expect(table.getByRole('link', { name: "Bea's game", exact: true })).toBeVisible();
 	await expect(table.getByRole('link', { name: "Ada's game", exact: true })).toHaveCount(0);
 	await expect(table).toContainText('Invalid');
+	await expectAccessible(owner, 'the owner’s project table with link checks');
 });
