@@ -166,8 +166,9 @@ async function scene() {
 	const n = ++scenes;
 	const owner = await make.createUser({ firstName: 'Owner', email: `owner-${n}@example.test` });
 	const event = await make.createEvent({ ownerId: owner.id, name: `Guarded ${n}`, phase: 'voting' });
-	// A link check, so that "Check again" has something to do (example.test never resolves).
-	await db.event.update({ where: { id: event.id }, data: { demoCheck: 'answers' } });
+	// A link check, so that "Check again" has something to do: example.test links are not itch.io
+	// pages, so it concludes without a request.
+	await db.event.update({ where: { id: event.id }, data: { demoCheck: 'itch_playable' } });
 	const attendee = await make.createUser({ firstName: 'Attendee', email: `attendee-${n}@example.test` });
 	const project = await make.createProject(event.id, { ownerId: attendee.id });
 	const others = await Promise.all([1, 2, 3].map(() => make.createProject(event.id)));
