@@ -44,34 +44,41 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
 /**
  * A fake GitHub API. `budget` requests are answered normally (remaining counts down in
  * x-ratelimit-remaining); past it every request gets GitHub's 403 "API rate limit exceeded" with
- * x-ratelimit-remaining: 0 and x-ratelimit-reset `resetInSeconds` from the first refusal.
+ * x-ratelimit-remaining: 0 and x-ratelimit-reset `resetInSeconds` after the first refusal, when the
+ * budget is full again.
  */
 export function startFakeGitHub(options: {
 	repos: Record<string, FakeRepo>;
 	budget?: number;
 	resetInSeconds?: number;
 }): Promise<FakeSite> {
-	let remaining = options.budget ?? 60;
-	let reset = Math.floor(Date.now() / 1000) + 3600;
+	const budget = options.budget ?? 60;
+	let remaining = budget;
+	// Epoch seconds when a spent budget is full again (unset while it is not spent).
+	let refill: number | undefined;
 	return serve((req, res) => {
 		const match = /^\/repos\/([^/]+)\/([^/?]+)$/.exec(req.url ?? '');
+		const now = Date.now() / 1000;
+		if (refill !== undefined && now >= refill) [remaining, refill] = [budget, undefined];
+		const reset = refill ?? Math.ceil(now) + 3600;
 		if (remaining <= 0) {
-			reset = Math.min(reset, Math.floor(Date.now() / 1000) + (options.resetInSeconds ?? 3600));
+			refill ??= Math.ceil(now) + (options.resetInSeconds ?? 3600);
 			res.writeHead(403, {
 				'content-type': 'application/json',
-				'x-ratelimit-limit': '60',
+				'x-ratelimit-limit': String(budget),
 				'x-ratelimit-remaining': '0',
-				'x-ratelimit-reset': String(reset)
+				'x-ratelimit-reset': String(refill)
 			});
 			res.end(JSON.stringify({ message: 'API rate limit exceeded for 127.0.0.1.' }));
 			return;
 		}
 		remaining--;
+		if (remaining === 0) refill = Math.ceil(now) + (options.resetInSeconds ?? 3600);
 		const headers = {
 			'content-type': 'application/json; charset=utf-8',
-			'x-ratelimit-limit': '60',
+			'x-ratelimit-limit': String(budget),
 			'x-ratelimit-remaining': String(remaining),
-			'x-ratelimit-reset': String(reset)
+			'x-ratelimit-reset': String(refill ?? reset)
 		};
 		const repo = match
 			? options.repos[`${decodeURIComponent(match[1])}/${decodeURIComponent(match[2])}`]

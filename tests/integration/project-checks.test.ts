@@ -259,6 +259,35 @@ describe('checking a project', () => {
 		expect(stored!.message).toMatch(/did not answer within .* The demo link answers\./);
 	});
 
+	it('when rate-limited, warns and checks again by itself after the reset', async () => {
+		const spent = await startFakeGitHub({
+			repos: { 'a/b': { private: false } },
+			budget: 1,
+			resetInSeconds: 2
+		});
+		try {
+			const event = await eventWithChecks('github_public', 'none');
+			const project = await projectWith(event.id, { repoUrl: 'https://github.com/a/b' });
+			// Another app process spent the hour's last request.
+			await githubPublicRepo.run('https://github.com/a/b', context({ githubApiUrl: spent.url }));
+			forgetGitHubRateLimits();
+			await (
+				await requestProjectCheck(project.id, { context: context({ githubApiUrl: spent.url }) })
+			).done;
+			expect(await getProjectCheck(project.id)).toMatchObject({
+				status: 'warning',
+				message: expect.stringMatching(/GitHub rate-limited our checks; will check again after/)
+			});
+			// Nobody saves or presses anything: the check runs again once GitHub's budget is back.
+			await expect
+				.poll(async () => (await getProjectCheck(project.id))?.status, { timeout: 6000, interval: 200 })
+				.toBe('valid');
+			expect(spent.requests).toHaveLength(3);
+		} finally {
+			await spent.close();
+		}
+	});
+
 	it('is invalid when the event asks for a repository and there is none', async () => {
 		const event = await eventWithChecks('github_public', 'none');
 		const project = await projectWith(event.id, { repoUrl: null });
