@@ -11,13 +11,18 @@
 //   --rounds N      turns per side (default 5)
 //   --seconds S     length of each turn (default 10)
 //   --clients C     pgbench clients (default 8)
+//   --cpu N         instead of pgbench: N ballots per turn, one after the other on one connection, and the
+//                   CPU time its PostgreSQL backend spent on them (from /proc, so the server must run on
+//                   this machine): microseconds of database CPU per ballot. Unlike ballots per second,
+//                   CPU time hardly moves when other work shares the machine.
 // Environment: BENCH_SERVER_URL (default postgresql://postgres@127.0.0.1:5432/postgres); the databases
 // are <its name>_cast_a and _cast_b, DROPPED and created again.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -25,7 +30,8 @@ const { values: args } = parseArgs({
 		compare: { type: 'string' },
 		rounds: { type: 'string', default: '5' },
 		seconds: { type: 'string', default: '10' },
-		clients: { type: 'string', default: '8' }
+		clients: { type: 'string', default: '8' },
+		cpu: { type: 'string' }
 	}
 });
 const server = new URL(process.env.BENCH_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
@@ -131,19 +137,56 @@ for (const side of sides) {
 		`[cast] ${side.name}: ${side.migrations} migrations, cast_ballot ${side.takesClient ? 'with' : 'without'} the client address`
 	);
 }
+// The CPU time (user + system) a backend process has used so far, in seconds.
+function cpuSecondsOf(pid) {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	const ticks = Number(fields[11]) + Number(fields[12]);
+	return ticks / Number(run('getconf', ['CLK_TCK']).trim());
+}
+
+// One turn of --cpu: N random ballots of 3 picks, as the pgbench script casts them.
+async function cpuTurn(side, ballots) {
+	const client = new pg.Client({ connectionString: side.url });
+	await client.connect();
+	try {
+		const [{ pid }] = (await client.query('SELECT pg_backend_pid() AS pid')).rows;
+		const cast = `SELECT b.outcome FROM (SELECT id FROM events WHERE slug = 'bench' AND deleted_at IS NULL) AS e,
+			LATERAL cast_ballot((SELECT id FROM bench_voters WHERE n = $1), e.id, NULL::text,
+				ARRAY(SELECT id FROM bench_projects WHERE n BETWEEN $2 AND $2 + 2), NULL::uuid, NULL::bigint, NULL::uuid${
+					side.takesClient ? `, '198.51.100.' || ($1 % 200)` : ''
+				}) AS b`;
+		// Warm the backend's caches and plans first: a fresh connection is slow for its first ballots.
+		const one = () =>
+			client.query({
+				name: 'cast',
+				text: cast,
+				values: [1 + Math.floor(Math.random() * 1000), 1 + Math.floor(Math.random() * 58)]
+			});
+		for (let i = 0; i < 200; i++) await one();
+		const before = cpuSecondsOf(pid);
+		for (let i = 0; i < ballots; i++) await one();
+		return ((cpuSecondsOf(pid) - before) / ballots) * 1e6;
+	} finally {
+		await client.end();
+	}
+}
+
 const results = sides.map(() => []);
+const unit = args.cpu ? 'µs of CPU per ballot' : 'ballots/s';
 for (let round = 1; round <= Number(args.rounds); round++) {
-	sides.forEach((side, i) => {
-		const tps = turn(side);
-		results[i].push(tps);
-		console.log(`[cast] round ${round}: ${side.name} ${tps.toFixed(0)} ballots/s`);
-	});
+	for (const [i, side] of sides.entries()) {
+		const value = args.cpu ? await cpuTurn(side, Number(args.cpu)) : turn(side);
+		results[i].push(value);
+		console.log(`[cast] round ${round}: ${side.name} ${value.toFixed(0)} ${unit}`);
+	}
 }
 const medians = results.map(median);
-sides.forEach((side, i) => console.log(`[cast] median ${side.name}: ${medians[i].toFixed(0)} ballots/s`));
+sides.forEach((side, i) => console.log(`[cast] median ${side.name}: ${medians[i].toFixed(0)} ${unit}`));
 if (sides.length === 2) {
-	console.log(`[cast] this checkout / other = ${(medians[0] / medians[1]).toFixed(3)}`);
-	const perRound = results[0].map((a, i) => a / results[1][i]);
+	// As a ratio of speed: above 1, this checkout casts more ballots with the same database.
+	const speed = (a, b) => (args.cpu ? b / a : a / b);
+	console.log(`[cast] speed of this checkout / other = ${speed(medians[0], medians[1]).toFixed(3)}`);
+	const perRound = results[0].map((a, i) => speed(a, results[1][i]));
 	console.log(
 		`[cast] per-round ratios: ${perRound.map((r) => r.toFixed(3)).join(' ')} (median ${median(perRound).toFixed(3)})`
 	);

@@ -14,14 +14,15 @@
 // DROPPED and created again unless --reuse finds this seed in it; its user must be a superuser: the load
 // skips the vote triggers), BENCH_PORT (default 4340).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
+import { startBuiltApp } from './scale/app.ts';
 
 const { values } = parseArgs({
 	options: {
@@ -168,44 +169,6 @@ function get(pathname: string, headers: Record<string, string>): Promise<{ statu
 	});
 }
 
-async function startApp(): Promise<ChildProcess> {
-	if (!existsSync(path.join(root, 'build', 'index.js'))) {
-		log('build/ is missing: running npm run build');
-		if (spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }).status !== 0) {
-			throw new Error('npm run build failed');
-		}
-	}
-	const app = spawn(process.execPath, ['scripts/serve.mjs'], {
-		cwd: root,
-		env: {
-			...process.env,
-			DATABASE_URL: url,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: origin,
-			MAIL_TRANSPORT: 'outbox',
-			LOG_LEVEL: 'warn',
-			WEB_CONCURRENCY: '1'
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	app.stdout?.on('data', (chunk) => (output += chunk));
-	app.stderr?.on('data', (chunk) => (output += chunk));
-	const deadline = Date.now() + 30_000;
-	while (Date.now() < deadline) {
-		if (app.exitCode !== null) throw new Error(`The app exited:\n${output}`);
-		try {
-			if ((await get('/health', {})).status === 200) return app;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	app.kill();
-	throw new Error(`The app did not answer on ${origin} within 30 s:\n${output}`);
-}
-
 /** CPU time (user + system, ms) used so far by this process. */
 function ownCpu(): number {
 	const usage = process.cpuUsage();
@@ -298,7 +261,7 @@ await withClient(url, (client) =>
 		[hashToken(token), id]
 	)
 );
-const app = await startApp();
+const { app } = await startBuiltApp({ databaseUrl: url, port, log });
 try {
 	const owner = { cookie: `podium_session=${token}` };
 	const results = `/events/${SLUG}/admin/results`;

@@ -13,7 +13,6 @@
 // --requests N (20), --concurrent-requests M (200), --concurrency C (50), --pause <s> (10), and the
 // seed's sizes (--scale 0.1, --people ...). Environment: BENCH_SCALE_DATABASE_URL, BENCH_PORT (4320).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
@@ -21,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
+import { startBuiltApp } from './scale/app.ts';
 import { discoverRoutes, pathOf, type RouteInfo } from '../tests/e2e/helpers/routes.ts';
 import { DEFAULT_SCALE_URL, prepareScaleDatabase } from './scale/database.ts';
 import { SIZE_OPTIONS, sizesFromOptions } from './scale/sizes.ts';
@@ -247,45 +247,6 @@ async function forgetSessions(fixture: Fixture) {
 	await client.end();
 }
 
-async function startApp(): Promise<{ app: ChildProcess; output: () => string }> {
-	if (!existsSync(path.join(root, 'build', 'index.js'))) {
-		log('build/ is missing: running npm run build');
-		if (spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }).status !== 0) {
-			throw new Error('npm run build failed');
-		}
-	}
-	const app = spawn(process.execPath, ['scripts/serve.mjs'], {
-		cwd: root,
-		env: {
-			...process.env,
-			DATABASE_URL: databaseUrl,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: origin,
-			MAIL_TRANSPORT: process.env.MAIL_TRANSPORT ?? 'outbox',
-			// One access line per request would be measured too.
-			LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-			WEB_CONCURRENCY: '1'
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	app.stdout?.on('data', (chunk) => (output += chunk));
-	app.stderr?.on('data', (chunk) => (output += chunk));
-	const deadline = Date.now() + 30_000;
-	while (Date.now() < deadline) {
-		if (app.exitCode !== null) throw new Error(`The app exited:\n${output}`);
-		try {
-			if ((await get('/health', {})).status === 200) return { app, output: () => output };
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	app.kill();
-	throw new Error(`The app did not answer on ${origin} within 30 s:\n${output}`);
-}
-
 /** Resident memory of a process in MB, from /proc (the app is one process: WEB_CONCURRENCY=1). */
 function rssMegabytes(pid: number): number {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
@@ -408,7 +369,7 @@ async function main() {
 	const routes = discoverRoutes().filter(
 		(r) => (r.page || r.endpoint) && (!values.only || r.id.startsWith(values.only))
 	);
-	const { app, output } = await startApp();
+	const { app, output } = await startBuiltApp({ databaseUrl: databaseUrl, port, log });
 	const results: Measured[] = [];
 	const skipped: { route: string; reason: string }[] = [];
 	const memory: Record<string, number> = {};

@@ -24,6 +24,10 @@
 //                        that the indexes on votes are big, as on a database used for years; default 0
 //   BENCH_PGBENCH_SECONDS  length of each pgbench run; default 15 (0 skips pgbench)
 //   BENCH_EMBEDDED       0 skips the rush on the embedded database; default 1
+//   BENCH_STREAMS        owner's live streams (/events/<slug>/live) to open on a second event of the same
+//                        size before a second rush there: how long they take to open, what they cost the
+//                        ballots (against the first rush, same round) and how soon they hear the last
+//                        ballot; default 0 (skipped)
 //   WEB_CONCURRENCY      app processes (scripts/serve.mjs); default 1, the best on a 2-core machine
 //   DATABASE_POOL_SIZE   passed on to the app (its connection pool); the app's default when unset
 import { spawn, spawnSync } from 'node:child_process';
@@ -60,6 +64,7 @@ const warmupVoters = Number(env.BENCH_WARMUP_VOTERS) || 300;
 const backgroundVotes = Number(env.BENCH_BACKGROUND_VOTES) || 0;
 const pgbenchSeconds = Number(env.BENCH_PGBENCH_SECONDS ?? 15);
 const embedded = env.BENCH_EMBEDDED !== '0';
+const liveStreams = Number(env.BENCH_STREAMS) || 0;
 const origin = `http://127.0.0.1:${port}`;
 const slug = 'bench-rush';
 // A light HTTP client with kept-alive connections, like a browser's: the load generator shares the
@@ -145,6 +150,7 @@ function runPgbench() {
 async function seed(url, { slug, voters, projectCount, prefix }) {
 	return withClient(url, async (client) => {
 		const ownerId = randomUUID();
+		const ownerToken = generateToken();
 		const eventId = randomUUID();
 		const people = Array.from({ length: voters }, (_, i) => ({
 			id: randomUUID(),
@@ -195,13 +201,13 @@ async function seed(url, { slug, voters, projectCount, prefix }) {
 		await client.query(
 			`INSERT INTO sessions (id, user_id, expires_at) SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])`,
 			[
-				people.map((p) => hashToken(p.token)),
-				people.map((p) => p.id),
-				Array(voters).fill(new Date(Date.now() + 29 * 24 * 3600 * 1000))
+				[hashToken(ownerToken), ...people.map((p) => hashToken(p.token))],
+				[ownerId, ...people.map((p) => p.id)],
+				Array(voters + 1).fill(new Date(Date.now() + 29 * 24 * 3600 * 1000))
 			]
 		);
 		await client.query('COMMIT');
-		return { eventId, people, projects };
+		return { eventId, people, projects, ownerToken };
 	});
 }
 
@@ -454,6 +460,114 @@ async function measureWal({ people, projects }) {
 	});
 }
 
+/**
+ * Opens `count` live streams of the event as its owner, as the results page's EventSource does. Resolves
+ * once every stream has its first snapshot, with the streams (each keeps the turnout of the last
+ * snapshot it got), how long they took to open and a close().
+ */
+async function openLiveStreams(eventSlug, ownerToken, count) {
+	// One connection per stream, as each browser tab holds its own.
+	const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+	const requests = [];
+	const started = performance.now();
+	const streams = await Promise.all(
+		Array.from(
+			{ length: count },
+			() =>
+				new Promise((resolve, reject) => {
+					const stream = { voted: -1, openedMs: 0 };
+					const req = http.get(
+						`${origin}/events/${eventSlug}/live`,
+						{
+							agent: streamAgent,
+							headers: { cookie: `podium_session=${ownerToken}`, accept: 'text/event-stream' }
+						},
+						(res) => {
+							if (res.statusCode !== 200) reject(new Error(`live stream: HTTP ${res.statusCode}`));
+							let buffered = '';
+							res.setEncoding('utf8');
+							res.on('data', (chunk) => {
+								buffered += chunk;
+								let end;
+								while ((end = buffered.indexOf('\n\n')) >= 0) {
+									const message = buffered.slice(0, end);
+									buffered = buffered.slice(end + 2);
+									if (!message.startsWith('data: ')) continue;
+									stream.voted = JSON.parse(message.slice(6)).turnout.voted;
+									if (!stream.openedMs) {
+										stream.openedMs = performance.now() - started;
+										resolve(stream);
+									}
+								}
+							});
+							res.on('error', () => {});
+						}
+					);
+					req.on('error', reject);
+					requests.push(req);
+				})
+		)
+	);
+	const opened = streams.map((s) => s.openedMs).sort((a, b) => a - b);
+	return {
+		streams,
+		allOpenMs: opened.at(-1),
+		p50OpenMs: percentile(opened, 50),
+		close: () => {
+			for (const req of requests) req.destroy();
+			streamAgent.destroy();
+		}
+	};
+}
+
+/**
+ * The same rush on a second event while `liveStreams` of its owner's live streams are open: what they
+ * cost the ballots and how soon they hear the last one.
+ */
+async function rushWithStreams(live, warmup, withoutStreams) {
+	const opened = await openLiveStreams('bench-live', live.ownerToken, liveStreams);
+	log(
+		`live: ${liveStreams} streams open in ${(opened.allOpenMs / 1000).toFixed(2)} s ` +
+			`(median stream ${opened.p50OpenMs.toFixed(0)} ms to its first snapshot)`
+	);
+	try {
+		const ballots = chooseBallots(live.people, live.projects);
+		const warm = await runPool(
+			chooseBallots(warmup.people, warmup.projects).map((b) => () => sendBallot(b, 'bench-warmup')),
+			concurrency
+		);
+		log(`warm-up: ${warm.results.filter((r) => r.ok).length} ballots in another event, not counted`);
+		const run = await runPool(
+			ballots.map((ballot) => () => sendBallot(ballot, 'bench-live')),
+			concurrency
+		);
+		const ended = performance.now();
+		const summary = summarise(`with ${liveStreams} live streams: ballots (${concurrency} in flight)`, run);
+		const voted = run.results.filter((r) => r.ok).length;
+		while (opened.streams.some((s) => s.voted < voted) && performance.now() - ended < 30_000) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		const heard = opened.streams.filter((s) => s.voted >= voted).length;
+		const lagMs = performance.now() - ended;
+		const cost = 1 - summary.perSecond / withoutStreams.perSecond;
+		log(
+			`live: every stream heard the last ballot ${heard === liveStreams ? `${lagMs.toFixed(0)} ms after it` : `NOT within 30 s (${heard} of ${liveStreams})`}; ` +
+				`ballots ${summary.perSecond}/s with the streams, ${withoutStreams.perSecond}/s without: ` +
+				`${(cost * 100).toFixed(0)} % fewer`
+		);
+		return {
+			streams: liveStreams,
+			allOpenMs: Math.round(opened.allOpenMs),
+			p50OpenMs: Math.round(opened.p50OpenMs),
+			lastBallotHeardMs: heard === liveStreams ? Math.round(lagMs) : undefined,
+			ballots: summary,
+			cost
+		};
+	} finally {
+		opened.close();
+	}
+}
+
 /** The rush on the PostgreSQL server, then the public leaderboard, index use and WAL per ballot. */
 async function rushOnServer() {
 	await prepareDatabase();
@@ -476,6 +590,10 @@ async function rushOnServer() {
 		prefix: 'warm'
 	});
 	const walScene = await seed(databaseUrl, { slug: 'bench-wal', voters: 300, projectCount, prefix: 'walx' });
+	const live =
+		liveStreams > 0
+			? await seed(databaseUrl, { slug: 'bench-live', voters, projectCount, prefix: 'live' })
+			: undefined;
 	log(`seeded ${people.length} signed-in attendees and ${projects.length} projects`);
 	const app = await startServer({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1' });
 	try {
@@ -486,6 +604,7 @@ async function rushOnServer() {
 			return rows.map((r) => `${r.voter_id}:${r.project_id}`);
 		});
 		const votes = compareVotes(ballots, run, stored);
+		const streams = live ? await rushWithStreams(live, warmup, summary) : undefined;
 
 		await withClient(databaseUrl, (client) =>
 			client.query(`UPDATE events SET phase = 'closed' WHERE id = $1`, [eventId])
@@ -510,7 +629,7 @@ async function rushOnServer() {
 		});
 		log(`index scans on votes: ${JSON.stringify(indexes)}`);
 		const wal = await measureWal(walScene);
-		return { ballots: summary, votes, walPerBallot: wal.bytes, leaderboard: board, indexes };
+		return { ballots: summary, votes, walPerBallot: wal.bytes, leaderboard: board, indexes, streams };
 	} catch (error) {
 		console.error(app.output().split('\n').slice(-30).join('\n'));
 		throw error;
@@ -612,7 +731,10 @@ async function main() {
 		embeddedP95: mid((r) => r.embedded?.ballots.p95),
 		embeddedRatio: mid((r) => r.embeddedRatio),
 		leaderboardPerSecond: mid((r) => r.server.leaderboard.perSecond),
-		leaderboardP95: mid((r) => r.server.leaderboard.p95)
+		leaderboardP95: mid((r) => r.server.leaderboard.p95),
+		streamsOpenMs: mid((r) => r.server.streams?.allOpenMs),
+		streamsCost: mid((r) => r.server.streams?.cost),
+		streamsHeardMs: mid((r) => r.server.streams?.lastBallotHeardMs)
 	};
 	const errors = rounds.reduce(
 		(sum, r) =>
@@ -628,7 +750,11 @@ async function main() {
 			`(p95 ${result.ballotP95} ms), pgbench ${fixed(result.pgbenchTps, 0)} tps, ratio ${fixed(result.ratio)}; ` +
 			`embedded ${result.embeddedPerSecond ?? 'n/a'}/s (p95 ${result.embeddedP95 ?? 'n/a'} ms), ` +
 			`${fixed(result.embeddedRatio)} of PostgreSQL; WAL ${fixed(result.walPerBallot / 1024, 1)} KB per ballot; ` +
-			`leaderboard ${result.leaderboardPerSecond}/s (p95 ${result.leaderboardP95} ms)`
+			`leaderboard ${result.leaderboardPerSecond}/s (p95 ${result.leaderboardP95} ms)` +
+			(liveStreams
+				? `; ${liveStreams} live streams open in ${fixed(result.streamsOpenMs / 1000)} s, ` +
+					`cost ${fixed(result.streamsCost * 100, 0)} % of ballots, last ballot heard after ${fixed(result.streamsHeardMs / 1000)} s`
+				: '')
 	);
 	const checks = [
 		['ballots >= 0.7 x pgbench tps', result.ratio === undefined ? undefined : result.ratio >= 0.7],
@@ -640,7 +766,14 @@ async function main() {
 			result.embeddedRatio === undefined ? undefined : result.embeddedRatio >= 0.7
 		],
 		['leaderboard >= 500 requests per second', result.leaderboardPerSecond >= 500],
-		['leaderboard p95 < 100 ms', result.leaderboardP95 < 100]
+		['leaderboard p95 < 100 ms', result.leaderboardP95 < 100],
+		...(liveStreams
+			? [
+					[`${liveStreams} live streams open in under 2 s`, result.streamsOpenMs < 2000],
+					['live streams cost at most 10 % of ballots', result.streamsCost <= 0.1],
+					['live streams hear the last ballot within 2 s', result.streamsHeardMs <= 2000]
+				]
+			: [])
 	];
 	for (const [label, ok] of checks)
 		log(`${ok === undefined ? 'SKIPPED' : ok ? 'MET    ' : 'MISSED '} ${label}`);

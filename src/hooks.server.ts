@@ -10,6 +10,7 @@ import { logClientError } from '$lib/server/http/refusals';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
+import { startScheduler } from '$lib/server/schedule/ticker';
 import {
 	SESSION_COOKIE,
 	deleteSessionCookie,
@@ -40,9 +41,12 @@ export const init: ServerInit = async () => {
 		refuseToStart([error.message]);
 	}
 	log.info(`Podium is using ${describeDatabase()}`);
+	// Scheduled phase changes and voting reminders (src/lib/server/schedule/): in every process.
+	const stopScheduler = startScheduler(config().schedulerIntervalMs);
 	// adapter-node emits this once it has stopped taking requests (SIGTERM/SIGINT). Close the database
 	// cleanly (the embedded one writes its files) and exit rather than wait for idle timers.
 	process.once('sveltekit:shutdown', async () => {
+		await stopScheduler();
 		await closeDatabase().catch((err) => log.error({ err }, 'Closing the database failed'));
 		process.exit(0);
 	});

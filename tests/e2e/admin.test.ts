@@ -79,7 +79,8 @@ test('an owner runs an event from the admin pages, from the QR poster to the res
 		});
 		await p.page.getByLabel('How did you hear about this event?').fill(referral);
 		await p.page.getByRole('button', { name: 'Send answer' }).click();
-		await expect(p.page.getByRole('button', { name: 'Send answer' })).toBeHidden();
+		// The question goes once the answer is saved (the button itself says "Sending…" meanwhile).
+		await expect(p.page.getByLabel('How did you hear about this event?')).toBeHidden();
 		await p.page.getByRole('link', { name: 'Submit a project' }).click();
 		await p.page.getByLabel('Project name').fill(project);
 		await p.page.getByLabel('Hours spent').fill('5');

@@ -12,9 +12,10 @@ import { createEvent, joinEvent, movePhase, submitProject } from './helpers/voti
 // Two app processes on one PostgreSQL database, as behind a load balancer (or WEB_CONCURRENCY above 1):
 // whatever one process knows, the other must know too. Sessions, sign-in rate limits, sign-in links and
 // live rankings are kept in the database (live updates travel by LISTEN/NOTIFY), never in one process's
-// memory. There is no scheduler to share: housekeeping (pruning expired sessions, links and rate-limit
-// windows) happens on the way, by chance, in whichever process serves a sign-in request, and works on
-// the shared tables; what it relies on, an expired link refused by every process, is checked below.
+// memory. Housekeeping (pruning expired sessions, links and rate-limit windows) happens on the way, by
+// chance, in whichever process serves a sign-in request, and works on the shared tables; what it relies
+// on, an expired link refused by every process, is checked below. The scheduler that every process runs
+// (scheduled phase changes, voting reminders) is checked with two processes in schedule.test.ts.
 
 const databaseUrl = process.env.DATABASE_URL?.trim();
 test.skip(

@@ -46,7 +46,8 @@ test('an operator reads the dashboard and opens the owner pages of the event in 
 		await joinEvent(attendee, event.joinLink);
 		await attendee.getByLabel('How did you hear about this event?').fill(answer);
 		await attendee.getByRole('button', { name: 'Send answer' }).click();
-		await expect(attendee.getByRole('button', { name: 'Send answer' })).toBeHidden();
+		// The question goes once the answer is saved (the button itself says "Sending…" meanwhile).
+		await expect(attendee.getByLabel('How did you hear about this event?')).toBeHidden();
 		await attendee.getByRole('link', { name: 'Submit a project' }).click();
 		await attendee.getByLabel('Project name').fill(`${name}'s Gadget`);
 		await attendee.getByLabel('Demo link').fill(`https://${name.toLowerCase()}.example.test`);

@@ -32,6 +32,11 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 		featureFlags: 'daydream'
 	}),
 	'/:saveShortlist': () => ({ threshold: '40', size: '10' }),
+	'/:saveSchedule': () => ({
+		timeZone: 'Europe/Paris',
+		startsAt: '2030-05-01T09:00',
+		endsAt: '2030-05-02T18:00'
+	}),
 	'/:changePhase': () => ({ phase: 'closed' }),
 	'/:deleteEvent': (s) => ({ confirmName: s.event.name }),
 	'/joining:regenerate': () => ({ confirm: 'on' }),

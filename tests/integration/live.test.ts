@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveSnapshot } from '../../src/lib/ranking';
 import { setResultsRevealed } from '../../src/lib/server/leaderboard';
 import { listenToDatabase } from '../../src/lib/server/db';
-import { LiveFeed, readLiveSnapshot } from '../../src/lib/server/live';
+import { LiveFeed, readLiveSnapshot, type LiveUpdate } from '../../src/lib/server/live';
 import { BALLOT_NOTICE_INTERVAL_MS, LIVE_CHANNEL } from '../../src/lib/server/live-channel';
 import { changeEventPhase } from '../../src/lib/server/phases';
 import { RuleViolation } from '../../src/lib/server/rules';
@@ -29,7 +29,7 @@ function newInstance(options: ConstructorParameters<typeof LiveFeed>[0] = {}) {
 /** Collects the snapshots a feed delivers for an event. */
 async function watch(feed: LiveFeed, eventId: string) {
 	const seen: LiveSnapshot[] = [];
-	await feed.subscribe(eventId, (snapshot) => seen.push(snapshot));
+	await feed.subscribe(eventId, (update) => seen.push(update.snapshot));
 	return seen;
 }
 
@@ -114,11 +114,48 @@ describe('live updates', () => {
 		expect(b.at(-1)).toEqual(a.at(-1));
 	});
 
+	it('open a thousand views of an event with one read, and serialise each update once for all of them', async () => {
+		const { event, projects, voters } = await scene();
+		let reads = 0;
+		const feed = newInstance({
+			read: (eventId) => {
+				reads++;
+				return readLiveSnapshot(eventId);
+			}
+		});
+		const views = Array.from({ length: 1000 }, () => [] as LiveUpdate[]);
+		// As the stream endpoint does: subscribe, then send the current snapshot.
+		const firsts = await Promise.all(
+			views.map(async (seen) => {
+				await feed.subscribe(event.id, (update) => seen.push(update));
+				return feed.current(event.id);
+			})
+		);
+		expect(reads).toBe(1);
+		expect(new Set(firsts.map((u) => u.message)).size).toBe(1);
+		expect(JSON.parse(new TextDecoder().decode(firsts[0].message).replace(/^data: /, ''))).toEqual(
+			firsts[0].snapshot
+		);
+		// A view opening later gets the latest update without a read of its own.
+		await feed.subscribe(event.id, () => {});
+		expect(await feed.current(event.id)).toBe(firsts[0]);
+		expect(reads).toBe(1);
+
+		await castBallot(voters[0].id, event.id, [projects[1].id]);
+		await until(() => views.every((seen) => seen.length > 0));
+		expect(reads).toBe(2);
+		const update = views[0][0];
+		expect(update.snapshot.turnout.voted).toBe(1);
+		expect(update.seq).toBeGreaterThan(firsts[0].seq);
+		expect(views.every((seen) => seen[0] === update)).toBe(true);
+		expect(await feed.current(event.id)).toBe(update);
+	});
+
 	it('stop after the last viewer of an event leaves', async () => {
 		const { event, projects, voters } = await scene();
 		const feed = newInstance();
 		const seen: LiveSnapshot[] = [];
-		const unsubscribe = await feed.subscribe(event.id, (s) => seen.push(s));
+		const unsubscribe = await feed.subscribe(event.id, (u) => seen.push(u.snapshot));
 		unsubscribe();
 		await castBallot(voters[0].id, event.id, [projects[0].id]);
 		await new Promise((resolve) => setTimeout(resolve, 300));

@@ -73,6 +73,33 @@ describe('ballot receipts', () => {
 		expect(junk.checked).toMatchObject({ receipt: null, counted: false });
 	});
 
+	it('makes the same receipt as the database did before receipts moved to the app, so old ones still match', async () => {
+		const { event, ids, voter } = await scene(20);
+		const alice = await voter();
+		// Three picks, sent out of order: the receipt sorts them as the database did.
+		const cast = await castBallot(alice.id, event.id, [ids[3], ids[0], ids[2]].sort().reverse());
+		// The construction of 20261128113000_integrity's ballot_receipt_code, in SQL, over the same ballot.
+		const [{ bits }] = await db.$queryRaw<{ bits: bigint }[]>`
+			SELECT ('x' || encode(substring(sha256(substring(e.ballot_key FROM 33 FOR 32) || sha256(
+				substring(e.ballot_key FROM 1 FOR 32) || convert_to(
+					e.id::text || '|' || a.user_id::text || '|'
+					|| (SELECT string_agg(v.project_id::text, ',' ORDER BY v.project_id) FROM votes v
+						WHERE v.event_id = e.id AND v.voter_id = a.user_id) || '|'
+					|| (extract(epoch FROM a.ballot_saved_at) * 1000)::bigint::text, 'UTF8'))) FROM 1 FOR 8),
+				'hex'))::bit(64)::bigint AS bits
+			FROM events e JOIN event_attendees a ON a.event_id = e.id
+			WHERE e.id = ${event.id}::uuid AND a.user_id = ${alice.id}::uuid`;
+		const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+		const chars = Array.from({ length: 10 }, (_, i) => alphabet[Number((bits >> BigInt(59 - 5 * i)) & 31n)]);
+		expect(cast.receipt).toBe(`${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`);
+		// Each event gets a key of its own when it is made.
+		const other = await scene(1);
+		const [{ keys }] = await db.$queryRaw<{ keys: bigint }[]>`
+			SELECT count(DISTINCT ballot_key) AS keys FROM events
+			WHERE id IN (${event.id}::uuid, ${other.event.id}::uuid) AND length(ballot_key) = 64`;
+		expect(Number(keys)).toBe(2);
+	});
+
 	it('reads typed receipts leniently and refuses what cannot be one', () => {
 		expect(normaliseReceipt(' abcde 12345 ')).toBe('ABCDE-12345');
 		expect(normaliseReceipt('oooo0-iiil1')).toBe('00000-11111');

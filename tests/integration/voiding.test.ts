@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { removeAttendee } from '../../src/lib/server/admin/attendees';
+import { joinEventByCode } from '../../src/lib/server/events';
 import { getLeaderboard } from '../../src/lib/server/leaderboard';
 import { deletePerson, describeDeletion } from '../../src/lib/server/platform/deletion';
 import { describeBallot, voidBallotByAdmin } from '../../src/lib/server/platform/fixes-scores';
@@ -164,6 +166,29 @@ describe('voiding a ballot', () => {
 		expect(refused.message).toMatch(/voided by the organisers/);
 	});
 
+	it('stays voided when the owner removes the voter and they join again', async () => {
+		const s = await scene();
+		const voter = await s.voter();
+		await castBallot(voter.id, s.event.id, [s.ids[0]]);
+		await voidBallot(s.actor, s.event.id, voter.id, 'Voted for a friend from their phone.');
+		await removeAttendee(s.actor, s.event.id, voter.id, { removeVotes: false, removeProjects: false });
+		await joinEventByCode(
+			{ userId: voter.id, clientAddress: '198.51.100.7' },
+			s.event.joinCode.toLowerCase()
+		);
+
+		const refused = await refusal(castBallot(voter.id, s.event.id, [s.ids[1]]));
+		expect(refused.message).toMatch(/voided by the organisers/);
+		expect(await getBallotRecord(voter.id, s.event.id)).toMatchObject({
+			receipt: null,
+			voided: { reason: 'Voted for a friend from their phone.' }
+		});
+		// Someone never voided joins with no mark.
+		const other = await createUser();
+		await joinEventByCode({ userId: other.id, clientAddress: '198.51.100.8' }, s.event.joinCode);
+		expect(await castBallot(other.id, s.event.id, [s.ids[1]])).toMatchObject({ outcome: 'recorded' });
+	});
+
 	it("erases the keyed hash of a deleted person's address, keeping their receipt", async () => {
 		const s = await scene();
 		const voter = await s.voter();
@@ -173,7 +198,8 @@ describe('voiding a ballot', () => {
 		await deletePerson(admin, voter.id, fingerprint);
 		expect(
 			await db.eventAttendee.findFirstOrThrow({ where: { eventId: s.event.id, userId: voter.id } })
-		).toMatchObject({ ballotClient: null, ballotReceipt: cast.receipt });
+		).toMatchObject({ ballotClient: null });
+		expect(await getBallotRecord(voter.id, s.event.id)).toEqual({ receipt: cast.receipt, voided: null });
 	});
 
 	it("withdraws the receipt when a platform admin's data fix voids the ballot too", async () => {

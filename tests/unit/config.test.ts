@@ -168,6 +168,16 @@ describe('parseConfig problems', () => {
 		expect(problemsOf({ WEB_CONCURRENCY: '2', DATABASE_URL: 'postgresql://db/podium' }, false)).toEqual([]);
 	});
 
+	it('reads the scheduler interval, 5 s unless told, within 100 ms and 10 minutes', () => {
+		expect(parseConfig({}, { production: false }).schedulerIntervalMs).toBe(5_000);
+		expect(parseConfig({ SCHEDULER_INTERVAL_MS: '250' }, { production: false }).schedulerIntervalMs).toBe(
+			250
+		);
+		expect(problemsOf({ SCHEDULER_INTERVAL_MS: '50' }, false)).toEqual([
+			'SCHEDULER_INTERVAL_MS must be a whole number from 100 to 600000.'
+		]);
+	});
+
 	it('says nothing twice: a malformed SMTP_URL is not also "not set"', () => {
 		expect(problemsOf({ ORIGIN: PRODUCTION.ORIGIN, SMTP_URL: 'mail.example.org' }, true)).toEqual([
 			'SMTP_URL must be a smtp:// or smtps:// address, e.g. smtp://user:password@mail.example.org:587.'

@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it, vi } from 'vitest';
-import { publicResponseCache } from '../../src/lib/server/response-cache';
+import { publicResponseCache, responseCacheSize } from '../../src/lib/server/response-cache';
 
 // The built-in micro-cache of publicly cacheable pages: what a signed-out crowd gets, and what nobody
 // else ever does.
@@ -61,5 +61,30 @@ describe('the public response cache', () => {
 		await publicResponseCache({ event: requestFor('/events/c/leaderboard'), resolve: withCookie });
 		await publicResponseCache({ event: requestFor('/events/c/leaderboard'), resolve: withCookie });
 		expect(withCookie).toHaveBeenCalledTimes(2);
+	});
+
+	it('holds at most 32 MB, oldest out first, and never one page over 4 MB', async () => {
+		// Forty 1 MB variants of one page (a query string makes each a key of its own).
+		const megabyte = 'x'.repeat(1024 * 1024);
+		const big = page(megabyte, { 'cache-control': 'public, max-age=60' });
+		for (let i = 0; i < 40; i++) {
+			await publicResponseCache({ event: requestFor(`/events/d/leaderboard?v=${i}`), resolve: big });
+		}
+		expect(responseCacheSize().bytes).toBeLessThanOrEqual(32 * 1024 * 1024);
+		expect(responseCacheSize().bytes).toBeGreaterThan(30 * 1024 * 1024);
+		expect(big).toHaveBeenCalledTimes(40);
+		// The newest is still served from memory; the oldest was dropped and is rendered again.
+		await publicResponseCache({ event: requestFor('/events/d/leaderboard?v=39'), resolve: big });
+		expect(big).toHaveBeenCalledTimes(40);
+		await publicResponseCache({ event: requestFor('/events/d/leaderboard?v=0'), resolve: big });
+		expect(big).toHaveBeenCalledTimes(41);
+
+		const huge = page('y'.repeat(5 * 1024 * 1024), { 'cache-control': 'public, max-age=60' });
+		const before = responseCacheSize();
+		const served = await publicResponseCache({ event: requestFor('/events/e/leaderboard'), resolve: huge });
+		expect((await served.text()).length).toBe(5 * 1024 * 1024);
+		await publicResponseCache({ event: requestFor('/events/e/leaderboard'), resolve: huge });
+		expect(huge).toHaveBeenCalledTimes(2);
+		expect(responseCacheSize()).toEqual(before);
 	});
 });

@@ -33,6 +33,8 @@ export interface Config {
 	metricsToken: string | null;
 	/** App processes `npm start` runs. */
 	webConcurrency: number;
+	/** How often each app process looks for scheduled phase changes and reminders that are due. */
+	schedulerIntervalMs: number;
 	/** Refuse sign-in for addresses at known disposable-mail domains (BLOCK_DISPOSABLE_EMAIL). */
 	blockDisposableEmail: boolean;
 	/** Where the project link checks ask: GitHub's REST API and itch.io's pages (`{user}` is the creator). */
@@ -128,6 +130,7 @@ const schema = z.object({
 	METRICS_TOKEN: text.refine((value) => value === undefined || value.length >= 16, {
 		message: 'METRICS_TOKEN must be at least 16 characters long (e.g. the output of `openssl rand -hex 32`).'
 	}),
+	SCHEDULER_INTERVAL_MS: whole('SCHEDULER_INTERVAL_MS', { min: 100, max: 600_000 }),
 	BLOCK_DISPOSABLE_EMAIL: text.refine((value) => value === undefined || /^(true|false|1|0)$/.test(value), {
 		message: 'BLOCK_DISPOSABLE_EMAIL must be true or false.'
 	}),
@@ -257,6 +260,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, options: { production?: bool
 		logLevel: (settings.LOG_LEVEL ?? 'info') as LogLevel,
 		metricsToken: settings.METRICS_TOKEN ?? null,
 		webConcurrency,
+		schedulerIntervalMs: Number(settings.SCHEDULER_INTERVAL_MS ?? 5_000),
 		blockDisposableEmail:
 			settings.BLOCK_DISPOSABLE_EMAIL === 'true' || settings.BLOCK_DISPOSABLE_EMAIL === '1',
 		projectChecks: {

@@ -30,7 +30,10 @@ export async function findEventBySlug(slug: string, viewerId: string | undefined
 			phase: true,
 			ownerId: true,
 			resultsRevealedAt: true,
-			deletedAt: true
+			deletedAt: true,
+			// The ballot page counts down to a scheduled close.
+			votingClosesAt: true,
+			timeZone: true
 		}
 	});
 	if (!event || isGoneFor(event, seesDeleted) || !isVisibleTo(event, viewerId)) {

@@ -92,6 +92,12 @@ export async function getEventForViewer(slug: string, viewerId: string | undefin
 		where: { slug },
 		select: {
 			...eventSummary,
+			// Dates and the scheduled phase changes, shown in the event's time zone (and the viewer's).
+			startsAt: true,
+			endsAt: true,
+			timeZone: true,
+			votingOpensAt: true,
+			votingClosesAt: true,
 			joinCode: true,
 			deletedAt: true,
 			owner: { select: { displayName: true } },

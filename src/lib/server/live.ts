@@ -15,7 +15,24 @@ export async function readLiveSnapshot(eventId: string): Promise<LiveSnapshot> {
 	return { phase: event.phase, revealed: event.resultsRevealedAt !== null, ranking, turnout };
 }
 
-type Listener = (snapshot: LiveSnapshot) => void;
+/**
+ * A snapshot as the live views send it: read once, and serialised once (an event stream's `data:`
+ * message) for every stream of the event in this process, however many are open. `seq` grows with each
+ * read of the event begun here: a stream never sends an older one after a newer one.
+ */
+export interface LiveUpdate {
+	snapshot: LiveSnapshot;
+	message: Uint8Array;
+	seq: number;
+}
+
+const encoder = new TextEncoder();
+
+function toUpdate(snapshot: LiveSnapshot, seq: number): LiveUpdate {
+	return { snapshot, message: encoder.encode(`data: ${JSON.stringify(snapshot)}\n\n`), seq };
+}
+
+type Listener = (update: LiveUpdate) => void;
 type Listen = typeof listenToDatabase;
 
 interface EventFeed {
@@ -25,13 +42,20 @@ interface EventFeed {
 	/** A change arrived since the last recompute began. */
 	dirty: boolean;
 	lastRun: number;
+	/** Reads of the event begun so far (the next update's seq). */
+	reads: number;
+	/** The newest update read, for the streams that open next. */
+	latest?: LiveUpdate;
+	/** The read that streams opening before any update wait for together. */
+	first?: Promise<LiveUpdate>;
 }
 
 /**
  * Carries changes of events' rankings to the live views open in this process. Every writer sends a
  * NOTIFY (see live-channel.ts); each process holds one LISTEN connection, so a vote cast through any
  * app instance on the database reaches the viewers of every instance. A burst of votes causes at most
- * one recompute per event every `intervalMs`, shared by all of that event's viewers here.
+ * one recompute per event every `intervalMs`, shared by all of that event's viewers here. A view that
+ * opens gets the event's latest update (`current`): a thousand views opening at once cost one read.
  */
 export class LiveFeed {
 	private readonly feeds = new Map<string, EventFeed>();
@@ -54,7 +78,7 @@ export class LiveFeed {
 	async subscribe(eventId: string, listener: Listener): Promise<() => void> {
 		let feed = this.feeds.get(eventId);
 		if (!feed) {
-			feed = { listeners: new Set(), running: false, dirty: false, lastRun: 0 };
+			feed = { listeners: new Set(), running: false, dirty: false, lastRun: 0, reads: 0 };
 			this.feeds.set(eventId, feed);
 		}
 		feed.listeners.add(listener);
@@ -67,6 +91,26 @@ export class LiveFeed {
 				this.feeds.delete(eventId);
 			}
 		};
+	}
+
+	/**
+	 * The event's snapshot for a view that has just subscribed: the latest update of its feed, or the one
+	 * read that every view opening before the first update waits for. Changes after it reach the view
+	 * through its subscription.
+	 */
+	async current(eventId: string): Promise<LiveUpdate> {
+		const feed = this.feeds.get(eventId);
+		if (!feed) return toUpdate(await this.read(eventId), 0);
+		if (feed.latest) return feed.latest;
+		if (!feed.first) {
+			const first = this.readFor(feed, eventId);
+			feed.first = first;
+			// A failed first read is not kept: the next view to open tries again.
+			first.catch(() => {
+				if (feed.first === first) feed.first = undefined;
+			});
+		}
+		return feed.first;
 	}
 
 	/** Stops listening and drops every subscription (shutdown, tests). */
@@ -127,14 +171,26 @@ export class LiveFeed {
 		feed.timer = setTimeout(() => this.recompute(eventId, feed), wait);
 	}
 
+	private read(eventId: string): Promise<LiveSnapshot> {
+		return (this.options.read ?? readLiveSnapshot)(eventId);
+	}
+
+	// Reads the event for its feed and keeps the result as the latest, unless a newer one came first.
+	private async readFor(feed: EventFeed, eventId: string): Promise<LiveUpdate> {
+		const seq = ++feed.reads;
+		const update = toUpdate(await this.read(eventId), seq);
+		if (!feed.latest || feed.latest.seq < seq) feed.latest = update;
+		return update;
+	}
+
 	private async recompute(eventId: string, feed: EventFeed) {
 		feed.timer = undefined;
 		feed.dirty = false;
 		feed.running = true;
 		feed.lastRun = Date.now();
 		try {
-			const snapshot = await (this.options.read ?? readLiveSnapshot)(eventId);
-			for (const listener of feed.listeners) listener(snapshot);
+			const update = await this.readFor(feed, eventId);
+			for (const listener of feed.listeners) listener(update);
 		} catch (error) {
 			log.error({ err: error }, `Live updates: could not recompute event ${eventId}`);
 		} finally {

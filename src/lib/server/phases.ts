@@ -1,4 +1,4 @@
-import type { EventPhase } from './generated/prisma/client.ts';
+import type { EventPhase, Prisma } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
 import { announceEventChange } from './live-channel.ts';
@@ -59,10 +59,16 @@ export async function changeEventPhase(
 		if (event.owner_id !== ownerId) {
 			throw new RuleViolation('Only the owner of the event can change its phase.', 403);
 		}
-		if (event.phase !== phase) {
-			await tx.event.update({ where: { id: eventId }, data: { phase }, select: { id: true } });
-			await announceEventChange(tx, eventId);
-		}
+		if (event.phase !== phase) await applyPhase(tx, eventId, phase);
 		return { from: event.phase, to: phase };
 	});
+}
+
+/**
+ * Sets the phase of an event whose row the caller has locked FOR UPDATE (see changeEventPhase), and
+ * tells the live views. The scheduler (src/lib/server/schedule/) moves events through this too.
+ */
+export async function applyPhase(tx: Prisma.TransactionClient, eventId: string, phase: EventPhase) {
+	await tx.event.update({ where: { id: eventId }, data: { phase }, select: { id: true } });
+	await announceEventChange(tx, eventId);
 }

@@ -13,8 +13,14 @@ interface Entry {
 	body: ArrayBuffer;
 }
 
+// Bounded by count and by bytes: the key includes the query string, so a visitor could otherwise fill
+// the memory with copies of a 1 MB leaderboard (`?a=1`, `?a=2`, ...). Oldest first out.
 const MAX_ENTRIES = 500;
+const MAX_BYTES = 32 * 1024 * 1024;
+// A page bigger than this is rendered for each visitor rather than crowding out the rest.
+const MAX_ENTRY_BYTES = MAX_BYTES / 8;
 const entries = new Map<string, Entry>();
+let bytes = 0;
 
 function publicMaxAge(response: Response): number {
 	const header = response.headers.get('cache-control') ?? '';
@@ -22,9 +28,26 @@ function publicMaxAge(response: Response): number {
 	return Number(/\bmax-age=(\d+)/.exec(header)?.[1] ?? 0);
 }
 
-function evictExpired(now: number) {
-	for (const [key, entry] of entries) if (entry.expires <= now) entries.delete(key);
-	if (entries.size >= MAX_ENTRIES) entries.clear();
+function remove(key: string) {
+	const entry = entries.get(key);
+	if (!entry) return;
+	bytes -= entry.body.byteLength;
+	entries.delete(key);
+}
+
+/** Makes room for `size` more bytes: the expired entries go, then the oldest. */
+function makeRoom(size: number, now: number) {
+	if (entries.size < MAX_ENTRIES && bytes + size <= MAX_BYTES) return;
+	for (const [key, entry] of entries) if (entry.expires <= now) remove(key);
+	for (const key of entries.keys()) {
+		if (entries.size < MAX_ENTRIES && bytes + size <= MAX_BYTES) break;
+		remove(key);
+	}
+}
+
+/** What the cache holds now: entries and bytes (metrics, tests). */
+export function responseCacheSize() {
+	return { entries: entries.size, bytes };
 }
 
 /** Serves signed-out GETs of publicly cacheable pages from memory while they are fresh. */
@@ -43,7 +66,11 @@ export const publicResponseCache: Handle = async ({ event, resolve }) => {
 	if (response.status !== 200 || maxAge <= 0 || response.headers.has('set-cookie')) return response;
 	const body = await response.arrayBuffer();
 	const headers = [...response.headers];
-	if (entries.size >= MAX_ENTRIES) evictExpired(now);
-	entries.set(key, { expires: now + maxAge * 1000, status: response.status, headers, body });
+	if (body.byteLength <= MAX_ENTRY_BYTES) {
+		remove(key);
+		makeRoom(body.byteLength, now);
+		entries.set(key, { expires: now + maxAge * 1000, status: response.status, headers, body });
+		bytes += body.byteLength;
+	}
 	return new Response(body, { status: response.status, headers });
 };

@@ -6,6 +6,7 @@ import { announceBallot } from './live-channel.ts';
 import { countBallot } from './metrics.ts';
 import { projectCardSelect, toProjectCard } from './projects.ts';
 import { arrangeBallot } from './results/exposure.ts';
+import { receiptOf } from './results/receipt-code.ts';
 import { RuleViolation } from './rules.ts';
 
 /** How many projects each attendee picks: 1 below 4 projects, 2 from 4 to 19, 3 from 20. */
@@ -155,7 +156,7 @@ export interface CastBallot {
 	picks: string[];
 	savedAt: Date;
 	limit: number;
-	/** The receipt code of the ballot on record (null for a ballot recorded before receipts existed). */
+	/** The receipt code of the ballot on record (null when it has no picks). */
 	receipt: string | null;
 }
 
@@ -224,11 +225,10 @@ async function recordBallot(
 		vote_limit: number;
 		saved_picks: string[];
 		saved_at: Date;
-		receipt: string | null;
 	}[];
 	try {
 		rows = await db.$queryRaw`
-			SELECT b.outcome, b.ballot_event, b.vote_limit, b.saved_picks, b.saved_at, b.receipt
+			SELECT b.outcome, b.ballot_event, b.vote_limit, b.saved_picks, b.saved_at
 			FROM (SELECT id FROM events
 					WHERE (id = ${eventId}::uuid OR slug = ${slug}::text) AND deleted_at IS NULL) AS e,
 				LATERAL cast_ballot(${voterId}::uuid, e.id, NULL::text, ${projectIds}::uuid[],
@@ -238,18 +238,13 @@ async function recordBallot(
 		throw refusalOf(error) ?? error;
 	}
 	if (rows.length === 0) throw new RuleViolation('Event not found.', 404);
-	const {
-		outcome,
-		ballot_event,
-		vote_limit: limit,
-		saved_picks: picks,
-		saved_at: savedAt,
-		receipt
-	} = rows[0];
+	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
 	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;
 	// The live views hear of it now that it is committed (not from inside the ballot: see live-channel.ts).
 	if (outcome === 'recorded' && ballot_event) announceBallot(ballot_event);
+	// The receipt is computed here, not by cast_ballot: see receipt-code.ts.
+	const receipt = await receiptOf(ballot_event as string, voterId, picks, savedAt);
 	return { outcome: outcome as CastBallot['outcome'], picks, savedAt, limit, receipt };
 }

@@ -10,6 +10,8 @@ export interface OwnedEvent {
 	slug: string;
 	phase: EventPhase;
 	joinCode: string;
+	/** The event's IANA time zone: admin pages and CSV files show times in it. */
+	timeZone: string;
 	/** Whether the visitor is a platform admin on someone else's event (the pages say so). */
 	asPlatformAdmin?: boolean;
 	/** Soft-deleted by a platform admin (only platform admins still reach such an event). */
@@ -29,6 +31,7 @@ const ownedEventSelect = {
 	slug: true,
 	phase: true,
 	joinCode: true,
+	timeZone: true,
 	ownerId: true,
 	deletedAt: true
 } as const;
@@ -60,6 +63,7 @@ function checkOwner(event: OwnedEventRow | null, visitor: OwnerPagesVisitor): Ow
 		slug: event.slug,
 		phase: event.phase,
 		joinCode: event.joinCode,
+		timeZone: event.timeZone,
 		asPlatformAdmin: event.ownerId !== visitor.id,
 		deleted: event.deletedAt !== null
 	};

@@ -12,14 +12,21 @@ export type AuditAction =
 	| 'event_deleted'
 	| 'ballot_voided'
 	| 'sign_in_code_issued'
-	| 'sign_in_code_used';
+	| 'sign_in_code_used'
+	| 'schedule_changed'
+	| 'scheduled_change_skipped'
+	| 'voting_reminders_sent';
+
+/** How the audit log names work that nobody did by hand at that moment (the voting reminder). */
+export const SCHEDULER_ACTOR_NAME = 'Podium (scheduled)';
 
 /** Writes one audit-log row, inside the transaction of the change it records. */
 export async function recordAuditEntry(
 	tx: Prisma.TransactionClient,
 	entry: {
 		event: Pick<OwnedEvent, 'id' | 'name'>;
-		actor: Actor;
+		/** Null for the scheduler's own work (SCHEDULER_ACTOR_NAME). */
+		actor: Actor | null;
 		action: AuditAction;
 		summary: string;
 		details?: Record<string, unknown>;
@@ -29,8 +36,8 @@ export async function recordAuditEntry(
 		data: {
 			eventId: entry.event.id,
 			eventName: entry.event.name,
-			actorId: entry.actor.id,
-			actorName: `${entry.actor.displayName} <${entry.actor.email}>`,
+			actorId: entry.actor?.id ?? null,
+			actorName: entry.actor ? `${entry.actor.displayName} <${entry.actor.email}>` : SCHEDULER_ACTOR_NAME,
 			action: entry.action,
 			summary: entry.summary,
 			// The event id is repeated here because event_id becomes null when the event is deleted.

@@ -1,20 +1,17 @@
 import { db } from '../db.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { rankProjects } from '../leaderboard.ts';
-import { toCsv, type CsvCell } from './csv.ts';
+import { formatCsvDate, toCsv, type CsvCell } from './csv.ts';
 
 // The downloads are read in keyset batches, each one SQL join, and streamed as they arrive
 // (csvStreamResponse): the app's memory does not grow with the event, and no statement lists ids.
 const EXPORT_BATCH = 1_000;
 
-export const ATTENDEES_CSV_HEADER = [
-	'First name',
-	'Last name',
-	'Display name',
-	'Email',
-	'Joined at (UTC)',
-	'Votes cast'
-];
+/** The attendees file's header; its times are in the event's time zone, named in the header. */
+export function attendeesCsvHeader(timeZone = 'UTC') {
+	return ['First name', 'Last name', 'Display name', 'Email', `Joined at (${timeZone})`, 'Votes cast'];
+}
+export const ATTENDEES_CSV_HEADER = attendeesCsvHeader();
 
 interface AttendeeRow {
 	firstName: string;
@@ -32,7 +29,7 @@ interface AttendeeRow {
  */
 export async function* exportAttendeesCsv(
 	eventId: string,
-	{ batchSize = EXPORT_BATCH } = {}
+	{ batchSize = EXPORT_BATCH, timeZone = 'UTC' } = {}
 ): AsyncGenerator<CsvCell[][]> {
 	let after: AttendeeRow | undefined;
 	for (;;) {
@@ -49,13 +46,24 @@ export async function* exportAttendeesCsv(
 				(SELECT count(*)::int FROM "votes" v WHERE v."event_id" = b."event_id" AND v."voter_id" = b."user_id") AS "votes"
 			FROM batch b JOIN "users" u ON u."id" = b."user_id"
 			ORDER BY b."joined_at", b."user_id"`;
-		yield rows.map((r) => [r.firstName, r.lastName, r.displayName, r.email, r.joinedAt, r.votes]);
+		yield rows.map((r) => [
+			r.firstName,
+			r.lastName,
+			r.displayName,
+			r.email,
+			formatCsvDate(r.joinedAt, timeZone),
+			r.votes
+		]);
 		if (rows.length < batchSize) return;
 		after = rows[rows.length - 1];
 	}
 }
 
-export const VOTES_CSV_HEADER = ['Voted at (UTC)', 'Voter', 'Voter email', 'Project', 'Project id'];
+/** The votes file's header; its times are in the event's time zone, named in the header. */
+export function votesCsvHeader(timeZone = 'UTC') {
+	return [`Voted at (${timeZone})`, 'Voter', 'Voter email', 'Project', 'Project id'];
+}
+export const VOTES_CSV_HEADER = votesCsvHeader();
 
 interface VoteRow {
 	id: string;
@@ -69,7 +77,7 @@ interface VoteRow {
 /** Every vote of the event as CSV rows, in batches, newest first: when, who, for which project. */
 export async function* exportVotesCsv(
 	eventId: string,
-	{ batchSize = EXPORT_BATCH } = {}
+	{ batchSize = EXPORT_BATCH, timeZone = 'UTC' } = {}
 ): AsyncGenerator<CsvCell[][]> {
 	let after: VoteRow | undefined;
 	for (;;) {
@@ -90,7 +98,13 @@ export async function* exportVotesCsv(
 				JOIN "users" u ON u."id" = v."voter_id"
 				JOIN "projects" p ON p."id" = v."project_id" AND p."event_id" = ${eventId}::uuid
 			ORDER BY v."created_at" DESC, v."id"`;
-		yield rows.map((r) => [r.createdAt, r.voterName, r.voterEmail, r.projectName, r.projectId]);
+		yield rows.map((r) => [
+			formatCsvDate(r.createdAt, timeZone),
+			r.voterName,
+			r.voterEmail,
+			r.projectName,
+			r.projectId
+		]);
 		if (rows.length < batchSize) return;
 		after = rows[rows.length - 1];
 	}

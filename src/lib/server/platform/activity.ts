@@ -20,7 +20,10 @@ export const ACTIVITY_KINDS: string[] = [
 		'settings_changed',
 		'event_deleted',
 		'sign_in_code_issued',
-		'sign_in_code_used'
+		'sign_in_code_used',
+		'schedule_changed',
+		'scheduled_change_skipped',
+		'voting_reminders_sent'
 	] satisfies AuditAction[]),
 	...([
 		'platform_admin_granted',

@@ -139,8 +139,9 @@ export async function voidBallotByAdmin(
 		if (attendance) {
 			await tx.eventAttendee.update({
 				where: { eventId_userId: { eventId: event.id, userId: person.id } },
-				// The receipt goes with the ballot: it no longer stands for a counted one.
-				data: { ballotSavedAt: null, ballotReceipt: null }
+				// The receipt goes with the ballot (it is made from the picks and this time): it no longer
+				// stands for a counted one.
+				data: { ballotSavedAt: null }
 			});
 			await tx.ballotDevice.deleteMany({ where: { eventId: event.id, voterId: person.id } });
 		}

@@ -1,9 +1,10 @@
+import { Prisma } from '../generated/prisma/client.ts';
 import { db } from '../db.ts';
 import { findEventBySlug } from '../event-access.ts';
 import { RuleViolation } from '../rules.ts';
+import { ballotKeyOf, receiptCode, receiptOf } from './receipt-code.ts';
 
-// Receipts are made by the database function cast_ballot (prisma/migrations/20261128113000_integrity):
-// a keyed hash of event, voter, picks and time, shown as XXXXX-XXXXX (Crockford's base32).
+// A receipt is a keyed hash of event, voter, picks and time (receipt-code.ts), shown as XXXXX-XXXXX.
 const RECEIPT_PATTERN = /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;
 
 /** A voter's ballot as integrity sees it: its receipt, and whether (and why) the organisers voided it. */
@@ -20,32 +21,40 @@ async function voidedFor(voterId: string, eventId: string) {
 	return voided ? { reason: voided.reason, voidedAt: voided.createdAt } : null;
 }
 
+// The picks on record of the attendance row `a`, for its receipt.
+const PICKS_ON_RECORD = Prisma.sql`ARRAY(SELECT v.project_id::text FROM votes v
+	WHERE v.event_id = a.event_id AND v.voter_id = a.user_id)`;
+
+async function recordOf(
+	voterId: string,
+	eventId: string,
+	row: { saved_at: Date | null; voided_at: Date | null; picks: string[] }
+): Promise<BallotRecord> {
+	if (row.voided_at) return { receipt: null, voided: await voidedFor(voterId, eventId) };
+	return { receipt: await receiptOf(eventId, voterId, row.picks, row.saved_at), voided: null };
+}
+
 /**
  * Notes that the vote page has just served `voterId` their ballot (cast_ballot measures how soon after it
  * the ballot comes: an integrity signal) and answers their receipt and void, in one UPDATE (a second
  * query only for a voided ballot). Kept apart from getBallot on purpose.
  */
 export async function recordBallotServed(voterId: string, eventId: string): Promise<BallotRecord> {
-	const rows = await db.$queryRaw<{ receipt: string | null; voided_at: Date | null }[]>`
-		UPDATE event_attendees SET ballot_served_at = now()
-		WHERE event_id = ${eventId}::uuid AND user_id = ${voterId}::uuid
-		RETURNING ballot_receipt AS receipt, ballot_voided_at AS voided_at`;
+	const rows = await db.$queryRaw<{ saved_at: Date | null; voided_at: Date | null; picks: string[] }[]>`
+		UPDATE event_attendees a SET ballot_served_at = now()
+		WHERE a.event_id = ${eventId}::uuid AND a.user_id = ${voterId}::uuid
+		RETURNING a.ballot_saved_at AS saved_at, a.ballot_voided_at AS voided_at, ${PICKS_ON_RECORD} AS picks`;
 	if (rows.length === 0) return { receipt: null, voided: null };
-	const { receipt, voided_at } = rows[0];
-	return { receipt, voided: voided_at ? await voidedFor(voterId, eventId) : null };
+	return recordOf(voterId, eventId, rows[0]);
 }
 
 /** The receipt and void of `voterId`'s ballot in the event, for their event page; null if they do not attend. */
 export async function getBallotRecord(voterId: string, eventId: string): Promise<BallotRecord | null> {
-	const attendance = await db.eventAttendee.findUnique({
-		where: { eventId_userId: { eventId, userId: voterId } },
-		select: { ballotReceipt: true, ballotVoidedAt: true }
-	});
-	if (!attendance) return null;
-	return {
-		receipt: attendance.ballotReceipt,
-		voided: attendance.ballotVoidedAt ? await voidedFor(voterId, eventId) : null
-	};
+	const rows = await db.$queryRaw<{ saved_at: Date | null; voided_at: Date | null; picks: string[] }[]>`
+		SELECT a.ballot_saved_at AS saved_at, a.ballot_voided_at AS voided_at, ${PICKS_ON_RECORD} AS picks
+		FROM event_attendees a WHERE a.event_id = ${eventId}::uuid AND a.user_id = ${voterId}::uuid`;
+	if (rows.length === 0) return null;
+	return recordOf(voterId, eventId, rows[0]);
 }
 
 /** A typed receipt in its canonical form (upper case, Crockford's look-alikes mapped, dash added), or null. */
@@ -66,12 +75,16 @@ export async function listCountedReceipts(slug: string, viewerId: string | undef
 	if (event.phase !== 'closed') {
 		throw new RuleViolation('The list of counted ballots is published once voting has closed.', 409);
 	}
-	const rows = await db.$queryRaw<{ receipt: string }[]>`
-		SELECT a.ballot_receipt AS receipt FROM event_attendees a
-		WHERE a.event_id = ${event.id}::uuid AND a.ballot_receipt IS NOT NULL AND a.ballot_voided_at IS NULL
-			AND EXISTS (SELECT 1 FROM votes v WHERE v.event_id = a.event_id AND v.voter_id = a.user_id)
-		ORDER BY 1`;
-	const receipts = rows.map((r) => r.receipt);
+	// Every voter's ballot on record that was not voided and still has votes.
+	const rows = await db.$queryRaw<{ voter_id: string; saved_at: Date; picks: string[] }[]>`
+		SELECT a.user_id::text AS voter_id, a.ballot_saved_at AS saved_at, array_agg(v.project_id::text) AS picks
+		FROM event_attendees a JOIN votes v ON v.event_id = a.event_id AND v.voter_id = a.user_id
+		WHERE a.event_id = ${event.id}::uuid AND a.ballot_saved_at IS NOT NULL AND a.ballot_voided_at IS NULL
+		GROUP BY a.user_id, a.ballot_saved_at`;
+	const key = await ballotKeyOf(event.id);
+	const receipts = key
+		? rows.map((r) => receiptCode(key, event.id, r.voter_id, r.picks, r.saved_at)).sort()
+		: [];
 	let checked: { typed: string; receipt: string | null; counted: boolean } | undefined;
 	if (check !== undefined) {
 		const receipt = normaliseReceipt(check);

@@ -4,11 +4,12 @@ import { recordAuditEntry } from '../admin/audit.ts';
 import { forgetPublicLeaderboard } from '../leaderboard.ts';
 import { announceEventChange } from '../live-channel.ts';
 import { RuleViolation } from '../rules.ts';
+import { receiptOf } from './receipt-code.ts';
 
 /**
  * Voids a voter's ballot in the event, as its owner (or a platform admin) on the integrity review page:
  * in one transaction, moves their votes out of `votes` into voided_ballots (who, when, why, the picks),
- * clears their receipt, marks the attendance so that cast_ballot refuses their further ballots, and writes
+ * which takes their receipt out of the counted ones, marks the attendance so that cast_ballot refuses their further ballots, and writes
  * the event's audit log. Nothing is voided but by this call: the integrity signals only suggest.
  */
 export async function voidBallot(actor: Actor, eventId: string, voterId: string, reason: string) {
@@ -21,15 +22,14 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 		}
 		// Locks the attendance as cast_ballot does: no ballot of theirs is saved while this runs.
 		const attendance = await tx.$queryRaw<
-			{ saved_at: Date | null; receipt: string | null; voided_at: Date | null; display_name: string }[]
+			{ saved_at: Date | null; voided_at: Date | null; display_name: string }[]
 		>`
-			SELECT a.ballot_saved_at AS saved_at, a.ballot_receipt AS receipt, a.ballot_voided_at AS voided_at,
-				u.display_name
+			SELECT a.ballot_saved_at AS saved_at, a.ballot_voided_at AS voided_at, u.display_name
 			FROM event_attendees a JOIN users u ON u.id = a.user_id
 			WHERE a.event_id = ${eventId}::uuid AND a.user_id = ${voterId}::uuid
 			FOR UPDATE OF a`;
 		if (attendance.length === 0) throw new RuleViolation('That person does not attend this event.', 404);
-		const { saved_at: castAt, receipt, voided_at, display_name: voterName } = attendance[0];
+		const { saved_at: castAt, voided_at, display_name: voterName } = attendance[0];
 		if (voided_at) throw new RuleViolation(`The ballot of ${voterName} is already voided.`, 409);
 		const votes = await tx.vote.findMany({
 			where: { eventId, voterId },
@@ -42,6 +42,13 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 			projectName: v.project.name,
 			votedAt: v.createdAt.toISOString()
 		}));
+		// The receipt the voter got for it, kept with the void (no longer listed among the counted ones).
+		const receipt = await receiptOf(
+			eventId,
+			voterId,
+			votes.map((v) => v.projectId),
+			castAt
+		);
 
 		await tx.vote.deleteMany({ where: { eventId, voterId } });
 		await tx.voidedBallot.create({
@@ -58,7 +65,7 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 		});
 		await tx.eventAttendee.update({
 			where: { eventId_userId: { eventId, userId: voterId } },
-			data: { ballotVoidedAt: new Date(), ballotReceipt: null }
+			data: { ballotVoidedAt: new Date() }
 		});
 		const closed = event.phase === 'closed';
 		await recordAuditEntry(tx, {

@@ -7,6 +7,7 @@ import { parseForm } from '$lib/server/forms';
 import { codeGuesser } from '$lib/server/join-limits';
 import { listEventGallery } from '$lib/server/projects';
 import { getBallotRecord } from '$lib/server/results/receipts';
+import { newFormToken, redirectOnce } from '$lib/server/submit-once';
 import { attempt, orError } from '$lib/server/rules';
 import { viewerKey } from '$lib/server/viewer';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,7 +23,8 @@ export const load: PageServerLoad = async (event) => {
 		ballotRecord: found.isAttendee && user ? await getBallotRecord(user.id, found.id) : null,
 		joinLink: found.joinCode ? publicUrl(`/join/${encodeURIComponent(found.joinCode)}`) : undefined,
 		welcome: event.url.searchParams.has('welcome'),
-		signedIn: user !== null
+		signedIn: user !== null,
+		formToken: newFormToken()
 	};
 };
 
@@ -31,12 +33,13 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await parseForm(event.request, joinEventSchema);
 		if (form.failure) return form.failure;
-		const joined = await attempt(
-			joinEventByCode(codeGuesser(event, user.id), form.data.code, form.data.referral),
-			form.values
-		);
-		if (joined.failure) return joined.failure;
-		redirect(303, `/events/${joined.value.slug}`);
+		return redirectOnce(event, user.id, form.values, async () => {
+			const joined = await attempt(
+				joinEventByCode(codeGuesser(event, user.id), form.data.code, form.data.referral),
+				form.values
+			);
+			return joined.failure ?? `/events/${joined.value.slug}`;
+		});
 	},
 	referral: async (event) => {
 		const user = requireUser(event);

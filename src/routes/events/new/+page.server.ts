@@ -1,12 +1,13 @@
-import { redirect } from '@sveltejs/kit';
 import { createEventSchema } from '$lib/schemas/event';
 import { requireUser } from '$lib/server/auth/guards';
 import { createEvent } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
+import { newFormToken, redirectOnce } from '$lib/server/submit-once';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
+	return { formToken: newFormToken() };
 };
 
 export const actions: Actions = {
@@ -14,7 +15,9 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const form = await parseForm(event.request, createEventSchema);
 		if (form.failure) return form.failure;
-		const created = await createEvent(user.id, form.data);
-		redirect(303, `/events/${created.slug}`);
+		return redirectOnce(event, user.id, form.values, async () => {
+			const created = await createEvent(user.id, form.data);
+			return `/events/${created.slug}`;
+		});
 	}
 };

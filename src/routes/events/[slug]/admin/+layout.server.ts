@@ -10,6 +10,7 @@ export const load: LayoutServerLoad = async (event) => {
 			name: owned.name,
 			slug: owned.slug,
 			phase: owned.phase,
+			timeZone: owned.timeZone,
 			asPlatformAdmin: owned.asPlatformAdmin ?? false,
 			deleted: owned.deleted ?? false
 		}

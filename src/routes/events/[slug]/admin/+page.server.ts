@@ -14,19 +14,25 @@ import { parseForm } from '$lib/server/forms';
 import { getShortlistSettings, updateShortlistSettings } from '$lib/server/results/coverage';
 import { changeEventPhase, describePhaseChange, PHASES } from '$lib/server/phases';
 import { attempt } from '$lib/server/rules';
+import { getEventSchedule, saveEventSchedule } from '$lib/server/schedule/settings';
+import { scheduleSchema } from '$lib/schemas/schedule';
+import { listTimeZones } from '$lib/time-zones';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
 	// ?phase=voting (from the phase form, a GET) asks to confirm a move: nothing changes until then.
 	const target = phaseSchema.safeParse({ phase: event.url.searchParams.get('phase') ?? '' });
-	const [settings, deletion, shortlist] = await Promise.all([
+	const [settings, deletion, shortlist, schedule] = await Promise.all([
 		getEventSettings(owned.id),
 		describeEventDeletion(owned.id),
-		getShortlistSettings(owned.id)
+		getShortlistSettings(owned.id),
+		getEventSchedule(owned.id)
 	]);
 	return {
 		settings,
+		schedule,
+		timeZones: listTimeZones(),
 		shortlist,
 		deletion,
 		phase: owned.phase,
@@ -58,6 +64,16 @@ export const actions: Actions = {
 		const saved = await attempt(updateShortlistSettings(user, owned.id, form.data), form.values);
 		if (saved.failure) return saved.failure;
 		return { shortlistSaved: saved.value.changed ? 'Ballot setting saved.' : 'Nothing to save: no changes.' };
+	},
+	saveSchedule: async (event) => {
+		const { user, owned } = await requireEventOwner(event, event.params.slug);
+		const form = await parseForm(event.request, scheduleSchema);
+		if (form.failure) return form.failure;
+		const saved = await attempt(saveEventSchedule(user, owned.id, form.data), form.values);
+		if (saved.failure) return saved.failure;
+		return {
+			scheduleSaved: saved.value.changed ? 'Dates and schedule saved.' : 'Nothing to save: no changes.'
+		};
 	},
 	changePhase: async (event) => {
 		const { user, owned } = await requireEventOwner(event, event.params.slug);

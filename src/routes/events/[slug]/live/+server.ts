@@ -1,17 +1,20 @@
 import { error } from '@sveltejs/kit';
 import { findEventBySlug } from '$lib/server/event-access';
-import { liveFeed, readLiveSnapshot } from '$lib/server/live';
+import { liveFeed, type LiveUpdate } from '$lib/server/live';
 import { openLiveView } from '$lib/server/metrics';
 import { orError } from '$lib/server/rules';
-import type { LiveSnapshot } from '$lib/ranking';
 import type { RequestHandler } from './$types';
 
 // Comments keep the connection open through proxies that close idle ones.
 const HEARTBEAT_MS = 20_000;
+const encoder = new TextEncoder();
+const HEARTBEAT = encoder.encode(': still here\n\n');
+const RETRY = encoder.encode('retry: 2000\n\n');
 
 /**
  * The owner's live ranking and turnout as server-sent events: one `data:` message with the whole
- * snapshot when the stream opens and after every change (at most one every ~500 ms).
+ * snapshot when the stream opens and after every change (at most one every ~500 ms). Each message is
+ * read and serialised once for all of the event's streams in this process (LiveFeed).
  */
 export const GET: RequestHandler = async ({ locals, params, request }) => {
 	// A machine endpoint: refusals are status codes, not a redirect to the sign-in page.
@@ -20,16 +23,22 @@ export const GET: RequestHandler = async ({ locals, params, request }) => {
 	if (!event.isOwner) error(403, 'Only the owner of this event can follow its live ranking.');
 	const eventId = event.id;
 
-	const encoder = new TextEncoder();
 	let stop = () => {};
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {
 			let open = true;
-			const send = (text: string) => {
-				if (open) controller.enqueue(encoder.encode(text));
+			const send = (bytes: Uint8Array) => {
+				if (open) controller.enqueue(bytes);
 			};
-			const sendSnapshot = (snapshot: LiveSnapshot) => send(`data: ${JSON.stringify(snapshot)}\n\n`);
-			const heartbeat = setInterval(() => send(': still here\n\n'), HEARTBEAT_MS);
+			// Updates can arrive out of order (the first one read while a change is recomputed): never
+			// send an older snapshot after a newer one.
+			let sent = -1;
+			const sendUpdate = (update: LiveUpdate) => {
+				if (update.seq <= sent) return;
+				sent = update.seq;
+				send(update.message);
+			};
+			const heartbeat = setInterval(() => send(HEARTBEAT), HEARTBEAT_MS);
 			let unsubscribe = () => {};
 			const closeView = openLiveView();
 			stop = () => {
@@ -48,10 +57,10 @@ export const GET: RequestHandler = async ({ locals, params, request }) => {
 				}
 			});
 			// Subscribe before the first read, so that no change between the two goes unheard.
-			unsubscribe = await liveFeed.subscribe(eventId, sendSnapshot);
+			unsubscribe = await liveFeed.subscribe(eventId, sendUpdate);
 			if (!open) unsubscribe();
-			send('retry: 2000\n\n');
-			sendSnapshot(await readLiveSnapshot(eventId));
+			send(RETRY);
+			sendUpdate(await liveFeed.current(eventId));
 		},
 		cancel() {
 			stop();

@@ -6,6 +6,7 @@ import { countBallot } from '$lib/server/metrics';
 import { recordBallotServed } from '$lib/server/results/receipts';
 import { attempt, orError } from '$lib/server/rules';
 import { castBallotAt, getBallot } from '$lib/server/voting';
+import { formatWithZone } from '$lib/time-zones';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -17,7 +18,12 @@ export const load: PageServerLoad = async (event) => {
 	// When the ballot was served (an integrity signal), and the receipt and void of the ballot on record.
 	const record = await recordBallotServed(user.id, found.id);
 	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).
-	return { event: { name: found.name, slug: found.slug }, ballot, record, voter: user.id };
+	// A scheduled close is counted down on the page (Countdown.svelte).
+	// Formatted here: the page's script stays free of time-zone code (it must stay light).
+	const closes = found.votingClosesAt
+		? { at: found.votingClosesAt, text: formatWithZone(found.votingClosesAt, found.timeZone) }
+		: null;
+	return { event: { name: found.name, slug: found.slug, closes }, ballot, record, voter: user.id };
 };
 
 export const actions: Actions = {

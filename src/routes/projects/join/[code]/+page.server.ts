@@ -4,23 +4,30 @@ import { isFirstPartyNavigation } from '$lib/server/auth/navigation';
 import { codeGuesser } from '$lib/server/join-limits';
 import { joinProjectByCode } from '$lib/server/projects';
 import { attempt } from '$lib/server/rules';
+import { newFormToken, redirectOnce } from '$lib/server/submit-once';
+import { formValues } from '$lib/schemas/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 // A project's join link: joins the team at once when signed in (after sign-in otherwise). Opened from
 // another site, it asks for a click first.
 async function join(event: RequestEvent<{ code: string }>, userId: string) {
 	const joined = await attempt(joinProjectByCode(codeGuesser(event, userId), event.params.code));
-	if (joined.failure) return joined.failure;
-	redirect(303, `/projects/${joined.value.projectId}`);
+	return joined.failure ?? `/projects/${joined.value.projectId}`;
 }
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	if (!isFirstPartyNavigation(event.request)) return { code: event.params.code };
-	const failure = await join(event, user.id);
-	return { code: event.params.code, message: failure.data.message };
+	if (!isFirstPartyNavigation(event.request)) return { code: event.params.code, formToken: newFormToken() };
+	const outcome = await join(event, user.id);
+	if (typeof outcome === 'string') redirect(303, outcome);
+	return { code: event.params.code, message: outcome.data.message };
 };
 
 export const actions: Actions = {
-	default: async (event) => join(event, requireUser(event).id)
+	// The click of the prompt: a double tap joins once and leads both posts to the same page.
+	default: async (event) => {
+		const user = requireUser(event);
+		const values = formValues(await event.request.formData());
+		return redirectOnce(event, user.id, values, () => join(event, user.id));
+	}
 };

@@ -1,10 +1,10 @@
-import { redirect } from '@sveltejs/kit';
 import { projectSchemaFor } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { getEventForViewer } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
 import { createProject, findOwnedProject } from '$lib/server/projects';
 import { attempt, orError } from '$lib/server/rules';
+import { newFormToken, redirectOnce } from '$lib/server/submit-once';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -18,7 +18,8 @@ export const load: PageServerLoad = async (event) => {
 			? 'Join the event before submitting a project to it.'
 			: found.phase !== 'submission'
 				? 'Submissions are not open for this event.'
-				: undefined
+				: undefined,
+		formToken: newFormToken()
 	};
 };
 
@@ -28,8 +29,9 @@ export const actions: Actions = {
 		const found = await orError(getEventForViewer(event.params.slug, user.id));
 		const form = await parseForm(event.request, projectSchemaFor(!found.demoLinksOptional));
 		if (form.failure) return form.failure;
-		const created = await attempt(createProject(user.id, found.id, form.data), form.values);
-		if (created.failure) return created.failure;
-		redirect(303, `/projects/${created.value.id}`);
+		return redirectOnce(event, user.id, form.values, async () => {
+			const created = await attempt(createProject(user.id, found.id, form.data), form.values);
+			return created.failure ?? `/projects/${created.value.id}`;
+		});
 	}
 };
