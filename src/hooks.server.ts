@@ -7,8 +7,10 @@ import { observeRequests } from '$lib/server/http/observe';
 import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/outage';
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
 import { logClientError } from '$lib/server/http/refusals';
+import { maintenanceMode } from '$lib/server/maintenance/handle';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
+import { renderTheme } from '$lib/server/appearance/theme';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import { startScheduler } from '$lib/server/schedule/ticker';
 import {
@@ -95,8 +97,10 @@ export const handle = sequence(
 	securityHeaders,
 	databaseOutage,
 	requestBoundary,
+	renderTheme,
 	publicResponseCache,
 	session,
+	maintenanceMode,
 	privateWhenSignedIn
 );
 

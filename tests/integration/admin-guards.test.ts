@@ -37,6 +37,7 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 		startsAt: '2030-05-01T09:00',
 		endsAt: '2030-05-02T18:00'
 	}),
+	'/:saveListing': () => ({ place: 'Shelburne, VT', listedInDirectory: 'on', piiRequired: 'on' }),
 	'/:changePhase': () => ({ phase: 'closed' }),
 	'/:deleteEvent': (s) => ({ confirmName: s.event.name }),
 	'/joining:regenerate': () => ({ confirm: 'on' }),

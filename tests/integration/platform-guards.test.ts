@@ -78,6 +78,27 @@ const validBodies: Record<string, (s: Scene) => Record<string, string> | Promise
 		email: s.teammate.email,
 		reason: 'Team change'
 	}),
+	'series:create': (s) => ({ name: `Guard walk series ${s.series.id}`, active: 'on' }),
+	'series/[id]:update': (s) => ({ name: `Renamed series ${s.series.id}`, active: 'on' }),
+	'series/[id]:addEvent': (s) => ({ slug: s.event.slug }),
+	'series/[id]:removeEvent': async (s) => {
+		await db.event.update({ where: { id: s.event.id }, data: { seriesId: s.series.id } });
+		return { eventId: s.event.id };
+	},
+	'series/[id]:setFlagship': async (s) => {
+		await db.event.update({ where: { id: s.event.id }, data: { seriesId: s.series.id } });
+		return { eventId: s.event.id };
+	},
+	'series/[id]:delete': () => ({}),
+	'maintenance:start': () => ({ message: 'Guard walk: back soon.' }),
+	'maintenance:end': async () => {
+		await db.maintenanceMode.upsert({
+			where: { id: 1 },
+			create: { id: 1, active: true, message: 'Guard walk' },
+			update: { active: true, message: 'Guard walk' }
+		});
+		return {};
+	},
 	'fixes:removeTeammate': (s) => ({ project: s.project.id, email: s.teammate.email, reason: 'Team change' }),
 	'fixes:setLegacyPoints': (s) => ({ projectId: s.project.id, from: '0', points: '5', reason: 'Old tally' }),
 	'fixes:voidBallot': (s) => ({
@@ -95,6 +116,7 @@ function paramsFor(subpath: string, s: Scene): Record<string, string> {
 	const byArea: Record<string, Record<string, string>> = {
 		people: { id: s.attendee.id },
 		events: { id: s.event.id },
+		series: { id: s.series.id },
 		projects: { id: s.project.id }
 	};
 	return byArea[area] ?? {};
@@ -242,7 +264,8 @@ async function scene() {
 	const admin = await make.createUser({ firstName: 'Admin', email: `p-admin-${n}@example.test` });
 	await db.user.update({ where: { id: admin.id }, data: { platformAdminSince: new Date() } });
 	const stranger = await make.createUser({ firstName: 'Stranger', email: `p-stranger-${n}@example.test` });
-	return { owner, event, attendee, teammate, project, others, admin, stranger };
+	const series = await db.series.create({ data: { name: `Programme series ${n} ${event.id}` } });
+	return { owner, event, attendee, teammate, project, others, admin, stranger, series };
 }
 
 const handlers = await collectHandlers();

@@ -188,7 +188,7 @@ describe('privacy of the root layout', () => {
 			['displayName', 'email', 'firstName', 'id', 'isPlatformAdmin', 'lastName', 'profileComplete'].sort()
 		);
 		const data = await layoutLoad({ locals: { user: locals, session: null } } as never);
-		expect(data).toEqual({ user: { displayName: 'Pat', isPlatformAdmin: false } });
+		expect(data).toEqual({ user: { displayName: 'Pat', isPlatformAdmin: false }, maintenance: null });
 		expect(JSON.stringify(data)).not.toMatch(/555|Secret|Hidden|2008|private@/);
 	});
 });

@@ -79,6 +79,8 @@ const eventSummary = {
 	description: true,
 	phase: true,
 	demoLinksOptional: true,
+	piiRequired: true,
+	place: true,
 	ownerId: true
 } as const;
 

@@ -7,6 +7,7 @@ import { isUniqueViolation, RuleViolation } from './rules.ts';
 import { isGoneFor, isVisibleTo } from './event-access.ts';
 import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
 import { shuffleFor } from './results/ballot-design.ts';
+import { checkPersonalDetails } from './pii-gate.ts';
 import { requestProjectCheck } from './validators/run.ts';
 
 // Teams and project details change only while submissions are open: once voting starts, what people
@@ -45,7 +46,7 @@ function requireDemoLink(input: ProjectInput, demoLinksOptional: boolean) {
 export async function createProject(userId: string, eventId: string, input: ProjectInput) {
 	const event = await db.event.findUnique({
 		where: { id: eventId },
-		select: { phase: true, demoLinksOptional: true, deletedAt: true }
+		select: { phase: true, demoLinksOptional: true, piiRequired: true, deletedAt: true }
 	});
 	if (!event || event.deletedAt) throw new RuleViolation('Event not found.', 404);
 	if (!(await isAttendee(eventId, userId))) {
@@ -54,6 +55,7 @@ export async function createProject(userId: string, eventId: string, input: Proj
 	if (event.phase !== 'submission') throw new RuleViolation('Submissions are not open for this event.', 409);
 	requireDemoLink(input, event.demoLinksOptional);
 	await refuseSecondProject(userId, eventId);
+	await checkPersonalDetails(event, userId);
 	for (let attempt = 0; ; attempt++) {
 		let created;
 		try {
@@ -141,7 +143,7 @@ export async function joinProjectByCode(guesser: CodeGuesser, typedCode: string)
 			name: true,
 			ownerId: true,
 			eventId: true,
-			event: { select: { phase: true, ownerId: true, deletedAt: true } }
+			event: { select: { phase: true, ownerId: true, piiRequired: true, deletedAt: true } }
 		}
 	});
 	if (!project || project.event.deletedAt || !isVisibleTo(project.event, userId)) {
@@ -152,6 +154,7 @@ export async function joinProjectByCode(guesser: CodeGuesser, typedCode: string)
 		throw new RuleViolation("Join the project's event first, then use the project's code.", 403);
 	}
 	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	await checkPersonalDetails(project.event, userId);
 	const { count } = await db.projectCollaborator.createMany({
 		data: [{ projectId: project.id, userId }],
 		skipDuplicates: true

@@ -1,4 +1,5 @@
 import type { Handle } from '@sveltejs/kit';
+import { readTheme } from './appearance/theme.ts';
 import { SESSION_COOKIE } from './auth/sessions.ts';
 
 // A page that says `Cache-Control: public, max-age=N` is the same for every signed-out visitor for N
@@ -55,7 +56,8 @@ export const publicResponseCache: Handle = async ({ event, resolve }) => {
 	if (event.request.method !== 'GET' || event.cookies.get(SESSION_COOKIE) !== undefined) {
 		return resolve(event);
 	}
-	const key = event.url.pathname + event.url.search;
+	// The page is rendered in the visitor's theme (src/lib/server/appearance/theme.ts): one entry per theme.
+	const key = `${readTheme(event.cookies)} ${event.url.pathname}${event.url.search}`;
 	const now = Date.now();
 	const hit = entries.get(key);
 	if (hit && hit.expires > now) {

@@ -41,12 +41,15 @@ export async function orError<T>(work: Promise<T>): Promise<T> {
 export async function attempt<T, V extends Record<string, unknown>>(
 	work: Promise<T>,
 	values?: V
-): Promise<{ value: T; failure?: never } | { failure: ActionFailure<{ message: string; values?: V }> }> {
+): Promise<
+	{ value: T; failure?: never } | { failure: ActionFailure<{ message: string; values?: V; reason?: string }> }
+> {
 	try {
 		return { value: await work };
 	} catch (error) {
+		// The reason lets a page say more than the message (e.g. a link to the profile for the PII gate).
 		if (error instanceof RuleViolation)
-			return { failure: fail(error.status, { message: error.message, values }) };
+			return { failure: fail(error.status, { message: error.message, values, reason: error.reason }) };
 		throw error;
 	}
 }

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guards';
+import { safeRedirectPath } from '$lib/server/auth/redirect';
 import { deleteSessionCookie, invalidateUserSessions } from '$lib/server/auth/sessions';
 import { getOwnProfile, saveProfile } from '$lib/server/profiles';
 import { firstErrors, profileSchema, readProfileForm } from '$lib/schemas/profile';
@@ -9,16 +10,21 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	return { profile: await getOwnProfile(user.id) };
+	// ?redirectTo= (the PII gate's link): once saved, the person goes back to the form that sent them.
+	const back = safeRedirectPath(event.url.searchParams.get('redirectTo'), '');
+	return { profile: await getOwnProfile(user.id), redirectTo: back || undefined };
 };
 
 export const actions: Actions = {
 	save: async (event) => {
 		const user = requireUser(event);
-		const values = readProfileForm(await event.request.formData());
+		const form = await event.request.formData();
+		const values = readProfileForm(form);
 		const parsed = profileSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: firstErrors(parsed.error) });
 		await saveProfile(user.id, parsed.data);
+		const back = safeRedirectPath(form.get('redirectTo'), '');
+		if (back) redirect(303, back);
 		return { saved: true };
 	},
 	signOutEverywhere: async (event) => {

@@ -142,6 +142,22 @@ export async function fillProfile(page: Page, profile: ProfileFields): Promise<v
 }
 
 /**
+ * Runs `check` with the header's menu unfolded when it is folded (a phone-sized screen: the account area
+ * is inside it), and folds it again afterwards if the page is still there.
+ */
+export async function inHeaderMenu(page: Page, check: () => Promise<void>): Promise<void> {
+	const summary = page.locator('header details > summary');
+	const folded =
+		(await summary.isVisible()) &&
+		!(await summary.evaluate((el) => (el.parentElement as HTMLDetailsElement).open));
+	if (folded) await summary.click();
+	await check();
+	if (folded && (await summary.isVisible())) {
+		if (await summary.evaluate((el) => (el.parentElement as HTMLDetailsElement).open)) await summary.click();
+	}
+}
+
+/**
  * Signs `email` in on `page` through the real flow and completes the profile step if the account is
  * new. Ends on the page the flow returns to (`redirectTo`, else the home page).
  */
@@ -151,11 +167,19 @@ export async function signIn(page: Page, email: string, options: SignInOptions =
 	await page.getByRole('button', { name: /^Sign in as / }).click();
 	await page.waitForURL((url) => url.pathname !== '/sign-in/verify');
 	if (new URL(page.url()).pathname === '/welcome') await completeProfile(page, options.profile);
-	await expect(page.getByTestId('account-area').getByRole('button', { name: 'Sign out' })).toBeVisible();
+	await inHeaderMenu(page, () =>
+		expect(page.getByTestId('account-area').getByRole('button', { name: 'Sign out' })).toBeVisible()
+	);
 }
 
-/** Signs out with the header's button. */
+/** Signs out with the header's button (in the menu on a phone). */
 export async function signOut(page: Page): Promise<void> {
-	await page.getByTestId('account-area').getByRole('button', { name: 'Sign out' }).click();
-	await expect(page.getByTestId('account-area').getByRole('link', { name: 'Sign in' })).toBeVisible();
+	await inHeaderMenu(page, () =>
+		page.getByTestId('account-area').getByRole('button', { name: 'Sign out' }).click()
+	);
+	// Signed out once the header links to the sign-in page (folded or not); then it is on show.
+	await expect(page.getByTestId('account-area').locator('a[href="/sign-in"]')).toBeAttached();
+	await inHeaderMenu(page, () =>
+		expect(page.getByTestId('account-area').getByRole('link', { name: 'Sign in' })).toBeVisible()
+	);
 }

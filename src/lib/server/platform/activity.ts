@@ -44,7 +44,15 @@ export const ACTIVITY_KINDS: string[] = [
 		'legacy_points_adjusted',
 		'ballot_voided',
 		'projects_exported',
-		'activity_exported'
+		'activity_exported',
+		'series_created',
+		'series_changed',
+		'series_deleted',
+		'series_event_added',
+		'series_event_removed',
+		'series_flagship_set',
+		'maintenance_started',
+		'maintenance_ended'
 	] satisfies PlatformAction[])
 ].sort();
 

@@ -24,7 +24,15 @@ export type PlatformAction =
 	| 'legacy_points_adjusted'
 	| 'ballot_voided'
 	| 'projects_exported'
-	| 'activity_exported';
+	| 'activity_exported'
+	| 'series_created'
+	| 'series_changed'
+	| 'series_deleted'
+	| 'series_event_added'
+	| 'series_event_removed'
+	| 'series_flagship_set'
+	| 'maintenance_started'
+	| 'maintenance_ended';
 
 /** How the log names an actor: "Display Name <email>", or "operator command (user@host)". */
 export function actorName(actor: PlatformActor): string {

@@ -1,6 +1,7 @@
 import { db } from '../db.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { CsvCell } from '../admin/csv.ts';
+import { isUuid } from '../ids.ts';
 import { recordPlatformAction, type PlatformActor } from './audit.ts';
 
 // The per-project export that Podium's operators hand on to Hack Club's grant programmes (YSWS): one row
@@ -18,6 +19,8 @@ export interface ExportSelection {
 	from?: string;
 	to?: string;
 	includeDeleted: boolean;
+	/** A series id: all its events (soft-deleted ones only with `includeDeleted`). */
+	series?: string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -35,12 +38,13 @@ export function readExportSelection(params: URLSearchParams): ExportSelection {
 		slugs,
 		from: day(params.get('from')),
 		to: day(params.get('to')),
-		includeDeleted: params.get('deleted') === 'on'
+		includeDeleted: params.get('deleted') === 'on',
+		series: isUuid(params.get('series')) ? params.get('series')!.toLowerCase() : undefined
 	};
 }
 
 export function isEmptySelection(selection: ExportSelection) {
-	return !selection.slugs.length && !selection.from && !selection.to;
+	return !selection.slugs.length && !selection.from && !selection.to && !selection.series;
 }
 
 /** The chosen events (by name), and the slugs typed that match no event. */
@@ -54,6 +58,9 @@ export async function resolveExportEvents(selection: ExportSelection) {
 			},
 			...(selection.includeDeleted ? {} : { deletedAt: null })
 		});
+	}
+	if (selection.series) {
+		range.push({ seriesId: selection.series, ...(selection.includeDeleted ? {} : { deletedAt: null }) });
 	}
 	const events = await db.event.findMany({
 		where: { OR: [...(selection.slugs.length ? [{ slug: { in: selection.slugs } }] : []), ...range] },

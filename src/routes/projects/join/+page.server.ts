@@ -1,7 +1,9 @@
+import { fail } from '@sveltejs/kit';
 import { joinProjectSchema } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
 import { codeGuesser } from '$lib/server/join-limits';
+import { PII_MISSING, profileLinkBackTo } from '$lib/server/pii-gate';
 import { joinProjectByCode } from '$lib/server/projects';
 import { attempt } from '$lib/server/rules';
 import { newFormToken, redirectOnce } from '$lib/server/submit-once';
@@ -22,7 +24,12 @@ export const actions: Actions = {
 				joinProjectByCode(codeGuesser(event, user.id), form.data.code),
 				form.values
 			);
-			return joined.failure ?? `/projects/${joined.value.projectId}`;
+			if (!joined.failure) return `/projects/${joined.value.projectId}`;
+			// The PII gate: the profile, then back to this code's join link, which joins at once.
+			const { data } = joined.failure;
+			if (data.reason !== PII_MISSING) return joined.failure;
+			const back = `/projects/join/${encodeURIComponent(form.data.code)}`;
+			return fail(joined.failure.status, { ...data, profileHref: profileLinkBackTo(back) });
 		});
 	}
 };

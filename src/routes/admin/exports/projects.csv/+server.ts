@@ -20,6 +20,10 @@ export const GET: RequestHandler = async (event) => {
 	if (!batches) redirect(303, back);
 	const day = new Date().toISOString().slice(0, 10);
 	const name =
-		selection.slugs.length === 1 && !selection.from && !selection.to ? selection.slugs[0] : 'events';
+		selection.slugs.length === 1 && !selection.from && !selection.to && !selection.series
+			? selection.slugs[0]
+			: selection.series && !selection.slugs.length && !selection.from && !selection.to
+				? 'series'
+				: 'events';
 	return csvStreamResponse(`podium-projects-${name}-${day}.csv`, PROJECT_EXPORT_HEADER, batches);
 };

@@ -1,5 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { deleteEventSchema, eventSettingsSchema, phaseSchema, shortlistSchema } from '$lib/schemas/admin';
+import { eventListingSchema } from '$lib/schemas/series';
+import { getEventListing, updateEventListing } from '$lib/server/admin/listing';
 import { recordPhaseChange } from '$lib/server/admin/audit';
 import {
 	deleteEvent,
@@ -23,16 +25,18 @@ export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
 	// ?phase=voting (from the phase form, a GET) asks to confirm a move: nothing changes until then.
 	const target = phaseSchema.safeParse({ phase: event.url.searchParams.get('phase') ?? '' });
-	const [settings, deletion, shortlist, schedule] = await Promise.all([
+	const [settings, deletion, shortlist, schedule, listing] = await Promise.all([
 		getEventSettings(owned.id),
 		describeEventDeletion(owned.id),
 		getShortlistSettings(owned.id),
-		getEventSchedule(owned.id)
+		getEventSchedule(owned.id),
+		getEventListing(owned.id)
 	]);
 	return {
 		settings,
 		schedule,
 		timeZones: listTimeZones(),
+		listing,
 		shortlist,
 		deletion,
 		phase: owned.phase,
@@ -73,6 +77,17 @@ export const actions: Actions = {
 		if (saved.failure) return saved.failure;
 		return {
 			scheduleSaved: saved.value.changed ? 'Dates and schedule saved.' : 'Nothing to save: no changes.'
+		};
+	},
+	saveListing: async (event) => {
+		const { user, owned } = await requireEventOwner(event, event.params.slug);
+		const form = await parseForm(event.request, eventListingSchema);
+		if (form.failure) return form.failure;
+		const saved = await attempt(updateEventListing(user, owned.id, form.data), form.values);
+		if (saved.failure) return saved.failure;
+		return {
+			listingSaved:
+				saved.value.changed.length > 0 ? 'Directory settings saved.' : 'Nothing to save: no changes.'
 		};
 	},
 	changePhase: async (event) => {

@@ -1,7 +1,8 @@
-import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guards';
 import { isFirstPartyNavigation } from '$lib/server/auth/navigation';
 import { codeGuesser } from '$lib/server/join-limits';
+import { PII_MISSING, profileLinkBackTo } from '$lib/server/pii-gate';
 import { joinProjectByCode } from '$lib/server/projects';
 import { attempt } from '$lib/server/rules';
 import { newFormToken, redirectOnce } from '$lib/server/submit-once';
@@ -12,7 +13,11 @@ import type { Actions, PageServerLoad } from './$types';
 // another site, it asks for a click first.
 async function join(event: RequestEvent<{ code: string }>, userId: string) {
 	const joined = await attempt(joinProjectByCode(codeGuesser(event, userId), event.params.code));
-	return joined.failure ?? `/projects/${joined.value.projectId}`;
+	if (!joined.failure) return `/projects/${joined.value.projectId}`;
+	const { data, status } = joined.failure;
+	// The PII gate: the profile, then back to this link, which then joins at once.
+	const profileHref = data.reason === PII_MISSING ? profileLinkBackTo(event.url.pathname) : undefined;
+	return fail(status, { ...data, profileHref });
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -20,7 +25,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!isFirstPartyNavigation(event.request)) return { code: event.params.code, formToken: newFormToken() };
 	const outcome = await join(event, user.id);
 	if (typeof outcome === 'string') redirect(303, outcome);
-	return { code: event.params.code, message: outcome.data.message };
+	return { code: event.params.code, message: outcome.data.message, profileHref: outcome.data.profileHref };
 };
 
 export const actions: Actions = {

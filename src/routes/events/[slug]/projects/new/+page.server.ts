@@ -2,6 +2,7 @@ import { projectSchemaFor } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { getEventForViewer } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
+import { missingPersonalDetails, profileLinkBackTo } from '$lib/server/pii-gate';
 import { createProject, findOwnedProject } from '$lib/server/projects';
 import { attempt, orError } from '$lib/server/rules';
 import { newFormToken, redirectOnce } from '$lib/server/submit-once';
@@ -10,9 +11,14 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const found = await orError(getEventForViewer(event.params.slug, user.id));
+	// The PII gate: say before the form is filled in what the profile lacks, with a way there and back.
+	const missing = found.piiRequired ? await missingPersonalDetails(user.id) : [];
 	return {
 		event: { name: found.name, slug: found.slug, demoLinksOptional: found.demoLinksOptional },
 		ownProject: found.isAttendee ? await findOwnedProject(user.id, found.id) : null,
+		personalDetails: missing.length
+			? { missing, profileHref: profileLinkBackTo(`/events/${found.slug}/projects/new`) }
+			: undefined,
 		// The form explains why it cannot be used rather than failing after it is filled in.
 		blocked: !found.isAttendee
 			? 'Join the event before submitting a project to it.'

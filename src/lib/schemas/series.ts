@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { optionalText } from './forms';
+
+const checkbox = z
+	.string()
+	.optional()
+	.transform((value) => value === 'on');
+
+const seriesName = z
+	.string()
+	.trim()
+	.min(1, 'Give the series a name.')
+	.max(100, 'The name can be at most 100 characters.');
+
+/** Creating a series (platform admins). */
+export const createSeriesSchema = z.object({ name: seriesName, active: checkbox });
+
+/** Renaming a series and switching it on or off. */
+export const updateSeriesSchema = z.object({ name: seriesName, active: checkbox });
+
+/** Putting an event in the series, by its slug (as on its address, /events/<slug>). */
+export const addSeriesEventSchema = z.object({
+	slug: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.min(1, 'Type the slug of the event (from its address, /events/<slug>).')
+		.max(200, 'No event has that slug.')
+		.transform((slug) => slug.replace(/^.*\/events\//, '').replace(/\/.*$/, ''))
+});
+
+const eventId = z.uuid({ error: 'That event is not in this series.' });
+
+/** Taking an event out of the series. */
+export const removeSeriesEventSchema = z.object({ eventId });
+
+/** Choosing the flagship; empty: no flagship. */
+export const flagshipSchema = z.object({
+	eventId: z.union([z.literal('').transform(() => undefined), eventId]).optional()
+});
+
+/** The owner's directory and submission settings of an event. */
+export const eventListingSchema = z.object({
+	place: optionalText(200, 'The place'),
+	listedInDirectory: checkbox,
+	piiRequired: checkbox
+});
+export type EventListingInput = z.output<typeof eventListingSchema>;
+
+/** The public directory's search (a GET query). */
+export const directorySearchSchema = z.object({
+	q: z
+		.string()
+		.trim()
+		.max(100, 'Search for at most 100 characters.')
+		.optional()
+		.transform((value) => value || undefined)
+});

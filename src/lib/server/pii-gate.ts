@@ -1,0 +1,51 @@
+import { db } from './db.ts';
+import { RuleViolation } from './rules.ts';
+
+// The PII gate: an event whose owner (or a platform admin) turned on "address and birth date required"
+// takes projects, and teammates joining them, only from people who have those on file. Grant programmes
+// (Hack Club's YSWS) pay or ship per person and need both; asking at submission beats chasing people
+// after the event. The fields stay private: the owner learns only that the gate let someone through,
+// never the address itself (platform admins see it through the audited views and exports).
+
+/** The RuleViolation reason that pages turn into a link to the profile (and back). */
+export const PII_MISSING = 'pii-missing';
+
+// What counts as an address on file: enough to post something. State and ZIP code are not required
+// (many countries have neither).
+const REQUIRED = [
+	['street1', 'street address'],
+	['city', 'city'],
+	['country', 'country'],
+	['dob', 'date of birth']
+] as const;
+
+/** What of the address and birth date `userId` has not filled in, in words ("street address", ...). */
+export async function missingPersonalDetails(userId: string): Promise<string[]> {
+	const user = await db.user.findUnique({
+		where: { id: userId },
+		select: { street1: true, city: true, country: true, dob: true }
+	});
+	if (!user) return REQUIRED.map(([, label]) => label);
+	return REQUIRED.filter(([field]) => {
+		const value = user[field];
+		return value === null || (typeof value === 'string' && value.trim() === '');
+	}).map(([, label]) => label);
+}
+
+/** Refuses (403, reason PII_MISSING) when the event has the gate on and `userId` lacks a detail. */
+export async function checkPersonalDetails(event: { piiRequired: boolean }, userId: string) {
+	if (!event.piiRequired) return;
+	const missing = await missingPersonalDetails(userId);
+	if (missing.length === 0) return;
+	throw new RuleViolation(
+		`This event needs your address and date of birth on file before you submit or join a project. ` +
+			`Your profile is missing: ${missing.join(', ')}.`,
+		403,
+		PII_MISSING
+	);
+}
+
+/** The profile page, asked to come back to `back` once saved. */
+export function profileLinkBackTo(back: string): string {
+	return `/profile?redirectTo=${encodeURIComponent(back)}`;
+}
