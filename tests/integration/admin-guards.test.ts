@@ -42,7 +42,10 @@ const validBodies: Record<string, (s: Scene) => Record<string, string>> = {
 	'/:deleteEvent': (s) => ({ confirmName: s.event.name }),
 	'/joining:regenerate': () => ({ confirm: 'on' }),
 	'/attendees:remove': (s) => ({ userId: s.attendee.id, removeProjects: 'on', removeVotes: 'on' }),
+	'/attendees:issueCode': (s) => ({ email: s.attendee.email }),
 	'/projects:remove': (s) => ({ projectId: s.project.id, confirm: 'on' }),
+	'/projects:saveChecks': () => ({ repoCheck: 'none', demoCheck: 'none' }),
+	'/projects:recheck': (s) => ({ projectId: s.project.id }),
 	'/review:void': (s) => ({ voterId: s.attendee.id, reason: 'Voted from two accounts.' })
 };
 
@@ -143,17 +146,24 @@ async function outcome(work: () => Promise<unknown>) {
 }
 
 async function snapshot() {
-	const [events, attendees, projects, collaborators, votes, referrals, audit, designs] = await Promise.all([
-		db.event.findMany({ orderBy: { id: 'asc' } }),
-		db.eventAttendee.findMany({ orderBy: [{ eventId: 'asc' }, { userId: 'asc' }] }),
-		db.project.findMany({ orderBy: { id: 'asc' } }),
-		db.projectCollaborator.count(),
-		db.vote.findMany({ orderBy: { id: 'asc' } }),
-		db.referral.count(),
-		db.eventAuditLog.count(),
-		db.ballotDesign.findMany({ orderBy: { eventId: 'asc' } })
-	]);
-	return { events, attendees, projects, collaborators, votes, referrals, audit, designs };
+	const [events, attendees, projects, collaborators, votes, referrals, audit, designs, codes, checks] =
+		await Promise.all([
+			db.event.findMany({ orderBy: { id: 'asc' } }),
+			db.eventAttendee.findMany({ orderBy: [{ eventId: 'asc' }, { userId: 'asc' }] }),
+			db.project.findMany({ orderBy: { id: 'asc' } }),
+			db.projectCollaborator.count(),
+			db.vote.findMany({ orderBy: { id: 'asc' } }),
+			db.referral.count(),
+			db.eventAuditLog.count(),
+			db.ballotDesign.findMany({ orderBy: { eventId: 'asc' } }),
+			db.signInCode.count(),
+			// When checks were asked for (their outcomes arrive in the background, after the request).
+			db.projectCheck.findMany({
+				select: { projectId: true, requestedAt: true },
+				orderBy: { projectId: 'asc' }
+			})
+		]);
+	return { events, attendees, projects, collaborators, votes, referrals, audit, designs, codes, checks };
 }
 
 let scenes = 0;
@@ -162,6 +172,9 @@ async function scene() {
 	const n = ++scenes;
 	const owner = await make.createUser({ firstName: 'Owner', email: `owner-${n}@example.test` });
 	const event = await make.createEvent({ ownerId: owner.id, name: `Guarded ${n}`, phase: 'voting' });
+	// A link check, so that "Check again" has something to do: example.test links are not itch.io
+	// pages, so it concludes without a request.
+	await db.event.update({ where: { id: event.id }, data: { demoCheck: 'itch_playable' } });
 	const attendee = await make.createUser({ firstName: 'Attendee', email: `attendee-${n}@example.test` });
 	const project = await make.createProject(event.id, { ownerId: attendee.id });
 	const others = await Promise.all([1, 2, 3].map(() => make.createProject(event.id)));

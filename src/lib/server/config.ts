@@ -35,6 +35,21 @@ export interface Config {
 	webConcurrency: number;
 	/** How often each app process looks for scheduled phase changes and reminders that are due. */
 	schedulerIntervalMs: number;
+	/** Refuse sign-in for addresses at known disposable-mail domains (BLOCK_DISPOSABLE_EMAIL). */
+	blockDisposableEmail: boolean;
+	/** Where the project link checks ask: GitHub's REST API and itch.io's pages (`{user}` is the creator). */
+	projectChecks: { githubApiUrl: string; githubToken: string | null; itchBaseUrl: string };
+	/** The OpenID Connect provider of "Sign in with …"; null: only email sign-in (and codes). */
+	oidc: OidcSettings | null;
+}
+
+/** An OpenID Connect provider (OIDC_*): all of issuer, client id and secret, or none. */
+export interface OidcSettings {
+	issuer: string;
+	clientId: string;
+	clientSecret: string;
+	/** The provider's name on the button, e.g. "Hack Club". */
+	name: string;
 }
 
 /** Raised when the settings have problems; `problems` holds one sentence each. */
@@ -115,7 +130,21 @@ const schema = z.object({
 	METRICS_TOKEN: text.refine((value) => value === undefined || value.length >= 16, {
 		message: 'METRICS_TOKEN must be at least 16 characters long (e.g. the output of `openssl rand -hex 32`).'
 	}),
-	SCHEDULER_INTERVAL_MS: whole('SCHEDULER_INTERVAL_MS', { min: 100, max: 600_000 })
+	SCHEDULER_INTERVAL_MS: whole('SCHEDULER_INTERVAL_MS', { min: 100, max: 600_000 }),
+	BLOCK_DISPOSABLE_EMAIL: text.refine((value) => value === undefined || /^(true|false|1|0)$/.test(value), {
+		message: 'BLOCK_DISPOSABLE_EMAIL must be true or false.'
+	}),
+	GITHUB_API_URL: address('GITHUB_API_URL', ['https:', 'http:'], 'https://api.github.com'),
+	GITHUB_TOKEN: text,
+	ITCH_BASE_URL: text.refine(
+		(value) =>
+			value === undefined || (value.includes('{user}') && URL.canParse(value.replace('{user}', 'u'))),
+		{ message: 'ITCH_BASE_URL must be an http(s) address containing {user}, e.g. https://{user}.itch.io.' }
+	),
+	OIDC_ISSUER: address('OIDC_ISSUER', ['https:', 'http:'], 'https://accounts.example.org'),
+	OIDC_CLIENT_ID: text,
+	OIDC_CLIENT_SECRET: text,
+	OIDC_NAME: text
 });
 
 /** The names of every variable the app reads (README "Configuration" lists the same). */
@@ -200,6 +229,18 @@ export function parseConfig(env: NodeJS.ProcessEnv, options: { production?: bool
 			`WEB_CONCURRENCY=${webConcurrency} needs DATABASE_URL: the embedded database can only be opened by one process.`
 		);
 	}
+	const issuer = settings.OIDC_ISSUER ? new URL(settings.OIDC_ISSUER) : undefined;
+	if (issuer?.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)) {
+		problems.push(
+			'OIDC_ISSUER must be an https:// address (plain http only for a provider on this machine).'
+		);
+	}
+	const oidcParts = [settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET];
+	if (oidcParts.some((part) => part !== undefined) && oidcParts.some((part) => part === undefined)) {
+		problems.push(
+			'OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three to offer sign-in with your provider, or none.'
+		);
+	}
 	if (problems.length > 0 || typeof origin !== 'string' || 'problem' in mail) throw new ConfigError(problems);
 
 	const embeddedDir = settings.EMBEDDED_DATABASE_DIR ?? '.data/pglite';
@@ -219,7 +260,23 @@ export function parseConfig(env: NodeJS.ProcessEnv, options: { production?: bool
 		logLevel: (settings.LOG_LEVEL ?? 'info') as LogLevel,
 		metricsToken: settings.METRICS_TOKEN ?? null,
 		webConcurrency,
-		schedulerIntervalMs: Number(settings.SCHEDULER_INTERVAL_MS ?? 5_000)
+		schedulerIntervalMs: Number(settings.SCHEDULER_INTERVAL_MS ?? 5_000),
+		blockDisposableEmail:
+			settings.BLOCK_DISPOSABLE_EMAIL === 'true' || settings.BLOCK_DISPOSABLE_EMAIL === '1',
+		projectChecks: {
+			githubApiUrl: (settings.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+			githubToken: settings.GITHUB_TOKEN ?? null,
+			itchBaseUrl: (settings.ITCH_BASE_URL ?? 'https://{user}.itch.io').replace(/\/+$/, '')
+		},
+		oidc:
+			settings.OIDC_ISSUER && settings.OIDC_CLIENT_ID && settings.OIDC_CLIENT_SECRET
+				? {
+						issuer: settings.OIDC_ISSUER,
+						clientId: settings.OIDC_CLIENT_ID,
+						clientSecret: settings.OIDC_CLIENT_SECRET,
+						name: settings.OIDC_NAME ?? 'your organisation'
+					}
+				: null
 	};
 }
 

@@ -8,6 +8,7 @@ import { isGoneFor, isVisibleTo } from './event-access.ts';
 import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
 import { shuffleFor } from './results/ballot-design.ts';
 import { checkPersonalDetails } from './pii-gate.ts';
+import { requestProjectCheck } from './validators/run.ts';
 
 // Teams and project details change only while submissions are open: once voting starts, what people
 // vote on (and who may not vote for it) stays put.
@@ -56,8 +57,9 @@ export async function createProject(userId: string, eventId: string, input: Proj
 	await refuseSecondProject(userId, eventId);
 	await checkPersonalDetails(event, userId);
 	for (let attempt = 0; ; attempt++) {
+		let created;
 		try {
-			return await db.project.create({
+			created = await db.project.create({
 				data: {
 					...input,
 					description: input.description ?? '',
@@ -73,7 +75,11 @@ export async function createProject(userId: string, eventId: string, input: Proj
 			// the new join code clashed: only the latter is worth another try.
 			await refuseSecondProject(userId, eventId);
 			if (attempt >= 5) throw error;
+			continue;
 		}
+		// The event's link checks run in the background: the save does not wait for GitHub.
+		await requestProjectCheck(created.id);
+		return created;
 	}
 }
 
@@ -111,6 +117,7 @@ export async function updateProject(userId: string, projectId: string, input: Pr
 			imageUrl: input.imageUrl ?? null
 		}
 	});
+	await requestProjectCheck(projectId);
 }
 
 /** Deletes a project (and its team links): its owner only, while submissions are open. */

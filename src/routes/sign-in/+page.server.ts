@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { oidcProviderName } from '$lib/server/auth/oidc';
 import { safeRedirectPath } from '$lib/server/auth/redirect';
 import { requestSignInLink } from '$lib/server/auth/sign-in-links';
 import { signInSchema } from '$lib/schemas/profile';
@@ -10,7 +11,9 @@ export const load: PageServerLoad = ({ locals, url }) => {
 		// Already signed in: the page says so, and still lets the person sign in with another address.
 		signedInAs: locals.user?.email ?? null,
 		email: url.searchParams.get('email')?.slice(0, 254) ?? '',
-		signedOutEverywhere: url.searchParams.get('signedOut') === 'everywhere'
+		signedOutEverywhere: url.searchParams.get('signedOut') === 'everywhere',
+		// "Sign in with …" when an OpenID Connect provider is configured (OIDC_*).
+		oidcName: oidcProviderName()
 	};
 };
 
@@ -30,6 +33,7 @@ export const actions: Actions = {
 			// The link points at ORIGIN, never at a Host header a client chose.
 			clientAddress: getClientAddress()
 		});
+		if (result.status === 'refused') return fail(400, { email, error: result.message });
 		if (result.status === 'rate-limited') {
 			setHeaders({ 'retry-after': String(result.retryAfterSeconds) });
 			return fail(429, { email, error: tooManyRequests(result.retryAfterSeconds) });

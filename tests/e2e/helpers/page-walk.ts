@@ -50,6 +50,14 @@ export const PAGES: WalkPage[] = [
 	{ route: '/', path: () => '/', roles: ['visitor', 'attendee', 'owner', 'admin'] },
 	{ route: '/sign-in', path: () => '/sign-in', roles: ['visitor'] },
 	{ route: '/sign-in/verify', path: () => '/sign-in/verify?token=walk', roles: ['visitor'] },
+	{ route: '/sign-in/code', path: () => '/sign-in/code', roles: ['visitor'] },
+	// The walk's app has no OIDC provider configured: the page is not found, the callback says why.
+	{ route: '/sign-in/oidc', path: () => '/sign-in/oidc', roles: ['visitor'], status: 404 },
+	{
+		route: '/sign-in/oidc/callback',
+		path: () => '/sign-in/oidc/callback?state=walk&code=walk',
+		roles: ['visitor']
+	},
 	{ route: '/sign-out', path: () => '/sign-out', roles: ['attendee'] },
 	{ route: '/profile', path: () => '/profile', roles: ['attendee'] },
 	{ route: '/theme', path: () => '/theme', roles: ['visitor'] },

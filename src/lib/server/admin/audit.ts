@@ -11,6 +11,8 @@ export type AuditAction =
 	| 'settings_changed'
 	| 'event_deleted'
 	| 'ballot_voided'
+	| 'sign_in_code_issued'
+	| 'sign_in_code_used'
 	| 'schedule_changed'
 	| 'scheduled_change_skipped'
 	| 'voting_reminders_sent';

@@ -1,5 +1,5 @@
 import { db } from '../db.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma, ProjectCheckStatus } from '../generated/prisma/client.ts';
 import { announceEventChange } from '../live-channel.ts';
 import { RuleViolation } from '../rules.ts';
 import { lockOwnedEvent, type Actor } from './access.ts';
@@ -14,11 +14,18 @@ const teamSelect = {
 	}
 } as const satisfies Prisma.ProjectSelect;
 
-/** A page of the event's projects by name, each with its team and vote count (a fixed number of queries). */
-export async function listEventProjects(eventId: string, request: PageRequest) {
+/**
+ * A page of the event's projects by name, each with its team, vote count and link-check status (a fixed
+ * number of queries); `check` keeps only the projects with that status.
+ */
+export async function listEventProjects(
+	eventId: string,
+	request: PageRequest & { check?: ProjectCheckStatus }
+) {
 	const where: Prisma.ProjectWhereInput = {
 		eventId,
-		...(request.q ? { name: { contains: request.q, mode: 'insensitive' } } : {})
+		...(request.q ? { name: { contains: request.q, mode: 'insensitive' } } : {}),
+		...(request.check ? { check: { status: request.check } } : {})
 	};
 	const total = await db.project.count({ where });
 	const page = pageOf(request, total);
@@ -30,6 +37,7 @@ export async function listEventProjects(eventId: string, request: PageRequest) {
 			legacyPoints: true,
 			createdAt: true,
 			...teamSelect,
+			check: { select: { status: true, message: true, checkedAt: true } },
 			_count: { select: { votes: true } }
 		},
 		orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -42,7 +50,8 @@ export async function listEventProjects(eventId: string, request: PageRequest) {
 			team: [owner.displayName, ...collaborators.map((c) => c.user.displayName)],
 			votes: _count.votes
 		})),
-		...page.info
+		...page.info,
+		check: request.check ?? null
 	};
 }
 

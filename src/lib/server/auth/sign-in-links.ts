@@ -5,6 +5,7 @@ import { log } from '../log.ts';
 import { countSignInMail } from '../metrics.ts';
 import { MailDeliveryError, readMailSettings, sendMail, type MailSettings } from '../mail.ts';
 import { consumeRateLimit, pruneRateLimits } from '../rate-limit.ts';
+import { refuseDisposableEmail } from './disposable.ts';
 import { safeRedirectPath } from './redirect.ts';
 import { createSession, pruneExpiredSessions, type Session } from './sessions.ts';
 import { generateToken, hashToken, looksLikeToken } from './tokens.ts';
@@ -28,7 +29,10 @@ function clientLimit(): number {
 }
 
 export type SignInRequestResult =
-	{ status: 'sent' } | { status: 'rate-limited'; retryAfterSeconds: number } | { status: 'mail-failed' };
+	| { status: 'sent' }
+	| { status: 'rate-limited'; retryAfterSeconds: number }
+	| { status: 'mail-failed' }
+	| { status: 'refused'; message: string };
 
 /** The identity form of an address: trimmed and lower-cased, as `users.email` stores it. */
 export function normaliseEmail(email: string): string {
@@ -47,8 +51,13 @@ export async function requestSignInLink(input: {
 	origin?: string;
 	mail?: MailSettings;
 	now?: Date;
+	/** Overrides BLOCK_DISPOSABLE_EMAIL (tests). */
+	blockDisposable?: boolean;
 }): Promise<SignInRequestResult> {
 	const email = normaliseEmail(input.email);
+	// Refused whether or not the address has an account, so the answer tells nothing about accounts.
+	const refusal = refuseDisposableEmail(email, input.blockDisposable);
+	if (refusal) return { status: 'refused', message: refusal };
 	const { perEmail } = SIGN_IN_LIMITS;
 	const perClient = { ...SIGN_IN_LIMITS.perClient, limit: clientLimit() };
 	const byEmail = await consumeRateLimit(`sign-in:email:${email}`, perEmail.limit, perEmail.windowMs);
@@ -179,7 +188,8 @@ export async function signInWithLink(token: unknown, now = new Date()): Promise<
 	};
 }
 
-async function findOrCreateUser(email: string, now: Date) {
+/** The user of `email`, created (profile still to fill in) if there is none; used by every way of signing in. */
+export async function findOrCreateUser(email: string, now: Date) {
 	const select = { id: true, firstName: true, profileCompletedAt: true } as const;
 	let user = await db.user.findUnique({ where: { email }, select });
 	if (!user) {
@@ -198,9 +208,12 @@ async function findOrCreateUser(email: string, now: Date) {
 	return user;
 }
 
-/** Deletes expired sessions, sign-in links and rate-limit windows. */
+/** Deletes expired sessions, sign-in links and codes, and rate-limit windows. */
 export async function pruneAuthTables(now = new Date()): Promise<void> {
 	await pruneExpiredSessions(now);
-	await db.signInLink.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - 24 * 3600_000) } } });
+	const dayAgo = new Date(now.getTime() - 24 * 3600_000);
+	await db.signInLink.deleteMany({ where: { expiresAt: { lte: dayAgo } } });
+	// Organiser-issued codes (sign-in-codes.ts); the audit log keeps their story.
+	await db.signInCode.deleteMany({ where: { expiresAt: { lte: dayAgo } } });
 	await pruneRateLimits();
 }

@@ -19,6 +19,8 @@ export const ACTIVITY_KINDS: string[] = [
 		'project_removed',
 		'settings_changed',
 		'event_deleted',
+		'sign_in_code_issued',
+		'sign_in_code_used',
 		'schedule_changed',
 		'scheduled_change_skipped',
 		'voting_reminders_sent'

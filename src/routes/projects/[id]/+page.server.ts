@@ -6,6 +6,7 @@ import { parseForm } from '$lib/server/forms';
 import { deleteProject, getProjectForViewer, leaveProject, removeCollaborator } from '$lib/server/projects';
 import { getTeamResultsCard } from '$lib/server/results/team-card';
 import { attempt, orError } from '$lib/server/rules';
+import { getProjectCheck, recheckProject } from '$lib/server/validators/run';
 import type { Actions, PageServerLoad } from './$types';
 
 const projectId = z.uuid();
@@ -26,7 +27,11 @@ export const load: PageServerLoad = async (event) => {
 	const joinLink = project.joinCode
 		? publicUrl(`/projects/join/${encodeURIComponent(project.joinCode)}`)
 		: undefined;
-	return { project, joinLink, results };
+	// The link check's outcome is for the team and the event's owner, not for every visitor.
+	const seesCheck =
+		project.role !== undefined || (viewerId !== undefined && project.event.ownerId === viewerId);
+	const check = seesCheck ? await getProjectCheck(id) : null;
+	return { project, joinLink, results, check };
 };
 
 export const actions: Actions = {
@@ -42,6 +47,12 @@ export const actions: Actions = {
 		if (form.failure) return form.failure;
 		const removed = await attempt(removeCollaborator(user.id, idOf(event.params), form.data.userId));
 		return removed.failure;
+	},
+	recheck: async (event) => {
+		const user = requireUser(event);
+		const asked = await attempt(recheckProject(user, idOf(event.params)));
+		if (asked.failure) return asked.failure;
+		return { rechecking: true as const };
 	},
 	delete: async (event) => {
 		const user = requireUser(event);
