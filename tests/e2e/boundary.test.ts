@@ -67,6 +67,7 @@ test('the walker finds every route, page, endpoint, parameter and action', () =>
 	expect(byId('/events/[slug]/admin').actions).toEqual([
 		'save',
 		'saveShortlist',
+		'saveSchedule',
 		'saveListing',
 		'changePhase',
 		'deleteEvent'

@@ -187,8 +187,16 @@ describe('privacy of the root layout', () => {
 		expect(Object.keys(locals ?? {}).sort()).toEqual(
 			['displayName', 'email', 'firstName', 'id', 'isPlatformAdmin', 'lastName', 'profileComplete'].sort()
 		);
-		const data = await layoutLoad({ locals: { user: locals, session: null } } as never);
-		expect(data).toEqual({ user: { displayName: 'Pat', isPlatformAdmin: false }, maintenance: null });
+		const data = await layoutLoad({
+			locals: { user: locals, session: null },
+			cookies: { get: () => undefined },
+			depends: () => {}
+		} as never);
+		expect(data).toEqual({
+			user: { displayName: 'Pat', isPlatformAdmin: false },
+			maintenance: null,
+			theme: 'system'
+		});
 		expect(JSON.stringify(data)).not.toMatch(/555|Secret|Hidden|2008|private@/);
 	});
 });
