@@ -46,24 +46,27 @@ export function listTimeZones(): string[] {
 	return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 }
 
-/** The wall-clock time in `timeZone` at `instant`, to the minute, as a datetime-local value. */
-export function toWallTime(instant: Date, timeZone: string): WallTime {
+/** What clocks in `timeZone` show at `instant`, as two-digit (year: four-digit) strings, hours 00–23. */
+export function wallClockParts(instant: Date, timeZone: string) {
 	const parts = Object.fromEntries(
 		wallFormatter(timeZone)
 			.formatToParts(instant)
 			.map((part) => [part.type, part.value])
 	);
-	return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+	const { year, month, day, hour, minute, second } = parts;
+	return { year, month, day, hour, minute, second };
+}
+
+/** The wall-clock time in `timeZone` at `instant`, to the minute, as a datetime-local value. */
+export function toWallTime(instant: Date, timeZone: string): WallTime {
+	const p = wallClockParts(instant, timeZone);
+	return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
 /** Milliseconds `timeZone` is ahead of UTC at `ms`. */
 function offsetAt(ms: number, timeZone: string): number {
-	const parts = Object.fromEntries(
-		wallFormatter(timeZone)
-			.formatToParts(new Date(ms))
-			.map((part) => [part.type, Number(part.value)])
-	);
-	const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+	const p = wallClockParts(new Date(ms), timeZone);
+	const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
 	return asUtc - Math.floor(ms / 1000) * 1000;
 }
 

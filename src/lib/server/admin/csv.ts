@@ -1,6 +1,8 @@
 // CSV files for spreadsheets: RFC 4180 quoting, CRLF line ends and a UTF-8 byte order mark (without it,
 // Excel reads UTF-8 as a legacy code page and mangles "Zürich").
 
+import { wallClockParts } from '../../time-zones.ts';
+
 export type CsvCell = string | number | boolean | Date | null | undefined;
 
 // A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
@@ -8,26 +10,10 @@ export type CsvCell = string | number | boolean | Date | null | undefined;
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
-const csvDateFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** A date as spreadsheets read it: "2025-03-01 14:05:09", in UTC or the given IANA time zone. */
 export function formatCsvDate(date: Date, timeZone = 'UTC'): string {
 	if (timeZone === 'UTC') return date.toISOString().slice(0, 19).replace('T', ' ');
-	let formatter = csvDateFormatters.get(timeZone);
-	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit'
-		});
-		csvDateFormatters.set(timeZone, formatter);
-	}
-	const p = Object.fromEntries(formatter.formatToParts(date).map((part) => [part.type, part.value]));
+	const p = wallClockParts(date, timeZone);
 	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
