@@ -4,6 +4,7 @@ import { config, type OidcSettings } from '../config.ts';
 import { log } from '../log.ts';
 import { refuseDisposableEmail } from './disposable.ts';
 import { safeRedirectPath } from './redirect.ts';
+import { isPlatformAdminEmail, readMaintenance } from '../maintenance/mode.ts';
 import { createSession, type Session } from './sessions.ts';
 import { findOrCreateUser, normaliseEmail } from './sign-in-links.ts';
 
@@ -45,7 +46,8 @@ interface Flow {
 
 export type OidcFailure = {
 	ok: false;
-	reason: 'not-configured' | 'provider-down' | 'state' | 'unverified' | 'refused' | 'disposable';
+	reason:
+		'not-configured' | 'provider-down' | 'state' | 'unverified' | 'refused' | 'disposable' | 'maintenance';
 	message: string;
 };
 
@@ -56,7 +58,8 @@ function failure(reason: OidcFailure['reason'], name: string, detail?: string): 
 		state: `This sign-in with ${name} could not be matched to one started in this browser (it may have expired, or been started in another browser). Please start again.`,
 		unverified: `${name} has not verified the email address of your account there, so it cannot sign you in here. Verify it at ${name}, or sign in with an email link.`,
 		refused: `${name} did not sign you in${detail ? ` (${detail})` : ''}. Please try again, or sign in with an email link.`,
-		disposable: detail ?? ''
+		disposable: detail ?? '',
+		maintenance: `Podium is in read-only maintenance: ${detail ?? ''} Only platform admins can sign in until it ends.`
 	};
 	return { ok: false, reason, message: messages[reason] };
 }
@@ -193,6 +196,13 @@ export async function completeOidcSignIn(input: {
 	const address = normaliseEmail(email);
 	const refusal = refuseDisposableEmail(address, input.blockDisposable);
 	if (refusal) return failure('disposable', name, refusal);
+
+	// As with sign-in links (src/lib/server/maintenance/handle.ts): during maintenance only a platform
+	// admin signs in; anyone else would make an account or a session, both writes.
+	const maintenance = await readMaintenance();
+	if (maintenance.active && !(await isPlatformAdminEmail(address))) {
+		return failure('maintenance', name, maintenance.message);
+	}
 
 	const now = input.now ?? new Date();
 	const user = await findOrCreateUser(address, now);

@@ -1,9 +1,8 @@
 import { json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { resolve as resolvePath } from '$app/paths';
-import { db } from '../db.ts';
-import { inspectSignInLink, normaliseEmail } from '../auth/sign-in-links.ts';
+import { inspectSignInLink } from '../auth/sign-in-links.ts';
 import { logClientError } from '../http/refusals.ts';
-import { readMaintenance } from './mode.ts';
+import { isPlatformAdminEmail, readMaintenance } from './mode.ts';
 
 // While maintenance is on, every write is refused with its message and a 503 (with Retry-After: the
 // ballot page keeps an unsent ballot and sends it again by itself once the window ends), except:
@@ -15,15 +14,6 @@ const RETRY_AFTER_SECONDS = '30';
 const HEADERS = { 'retry-after': RETRY_AFTER_SECONDS, 'cache-control': 'no-store' };
 // Join links join on a GET (when opened from this site): writes too.
 const JOIN_LINK = /^\/(projects\/)?join\/[^/]+\/?$/;
-
-async function isPlatformAdminEmail(email: unknown): Promise<boolean> {
-	if (typeof email !== 'string' || !email.trim()) return false;
-	const user = await db.user.findUnique({
-		where: { email: normaliseEmail(email) },
-		select: { platformAdminSince: true, deletedAt: true }
-	});
-	return Boolean(user?.platformAdminSince && !user.deletedAt);
-}
 
 async function formField(event: RequestEvent, name: string): Promise<unknown> {
 	try {

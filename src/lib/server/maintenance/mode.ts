@@ -1,3 +1,4 @@
+import { normaliseEmail } from '../auth/sign-in-links.ts';
 import { db } from '../db.ts';
 import { RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
@@ -34,6 +35,16 @@ export async function readMaintenance(now = Date.now()): Promise<Maintenance> {
 	const value = row ?? OFF;
 	cached = { value, until: now + MAINTENANCE_CACHE_MS };
 	return value;
+}
+
+/** Whether `email` is a platform admin's, who may sign in and write during maintenance. */
+export async function isPlatformAdminEmail(email: unknown): Promise<boolean> {
+	if (typeof email !== 'string' || !email.trim()) return false;
+	const user = await db.user.findUnique({
+		where: { email: normaliseEmail(email) },
+		select: { platformAdminSince: true, deletedAt: true }
+	});
+	return Boolean(user?.platformAdminSince && !user.deletedAt);
 }
 
 /**
