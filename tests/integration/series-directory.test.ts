@@ -238,4 +238,36 @@ describe('the public directory', () => {
 		const audit = await db.eventAuditLog.findFirstOrThrow({ where: { eventId: event.id } });
 		expect(audit.summary).toBe('Changed the settings: place, listed in the directory.');
 	});
+
+	it("shows each event's dates in its time zone, the soonest first, events without dates last", async () => {
+		const owner = await make.createUser({ firstName: 'Owner' });
+		const ownerActor = { id: owner.id, displayName: owner.displayName, email: owner.email };
+		const place = `Dated Pier ${Date.now()}`;
+		const listed = async (name: string, dates?: { startsAt: Date; endsAt: Date; timeZone: string }) => {
+			const event = await make.createEvent({ ownerId: owner.id, name: unique(name) });
+			await updateEventListing(ownerActor, event.id, { place, listedInDirectory: true, piiRequired: false });
+			if (dates) await db.event.update({ where: { id: event.id }, data: dates });
+			return event;
+		};
+		const undated = await listed('Aardvark Jam');
+		const later = await listed('Beacon Hack', {
+			startsAt: new Date('2031-03-14T09:00:00Z'),
+			endsAt: new Date('2031-03-15T17:00:00Z'),
+			timeZone: 'Europe/Paris'
+		});
+		const sooner = await listed('Comet Build', {
+			startsAt: new Date('2031-01-10T15:00:00Z'),
+			endsAt: new Date('2031-01-11T15:00:00Z'),
+			timeZone: 'America/New_York'
+		});
+
+		const { events } = await listDirectory(place);
+		expect(events.map((e) => e.slug)).toEqual([sooner.slug, later.slug, undated.slug]);
+		expect(events[0]).toMatchObject({
+			startsAt: new Date('2031-01-10T15:00:00Z'),
+			endsAt: new Date('2031-01-11T15:00:00Z'),
+			timeZone: 'America/New_York'
+		});
+		expect(events[2]).toMatchObject({ startsAt: null, endsAt: null });
+	});
 });

@@ -35,7 +35,8 @@ function searchWhere(query: string | undefined): Prisma.EventWhereInput {
 
 /**
  * The events of the directory matching `query` (name, place, description or series name, any case),
- * the series' flagships first, then by name; and how many match in all.
+ * the series' flagships first, then the soonest to start (events without dates last), then by name; and
+ * how many match in all.
  */
 export async function listDirectory(query?: string) {
 	const where: Prisma.EventWhereInput = { AND: [directoryVisible, searchWhere(query)] };
@@ -47,11 +48,14 @@ export async function listDirectory(query?: string) {
 				slug: true,
 				phase: true,
 				place: true,
+				startsAt: true,
+				endsAt: true,
+				timeZone: true,
 				description: true,
 				flagshipOf: { select: { id: true } },
 				series: { select: { name: true, active: true } }
 			},
-			orderBy: [{ name: 'asc' }, { id: 'asc' }],
+			orderBy: [{ startsAt: { sort: 'asc', nulls: 'last' } }, { name: 'asc' }, { id: 'asc' }],
 			take: DIRECTORY_LIMIT
 		}),
 		db.event.count({ where })
