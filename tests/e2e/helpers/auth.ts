@@ -178,7 +178,10 @@ export async function signOut(page: Page): Promise<void> {
 		page.getByTestId('account-area').getByRole('button', { name: 'Sign out' }).click()
 	);
 	// Signed out once the header links to the sign-in page (folded or not); then it is on show.
-	await expect(page.getByTestId('account-area').locator('a[href="/sign-in"]')).toBeAttached();
+	// (Its href is relative on some pages, "./sign-in" on the home page: found by its name, hidden or not.)
+	await expect(
+		page.getByTestId('account-area').getByRole('link', { name: 'Sign in', includeHidden: true })
+	).toBeAttached();
 	await inHeaderMenu(page, () =>
 		expect(page.getByTestId('account-area').getByRole('link', { name: 'Sign in' })).toBeVisible()
 	);
