@@ -10,7 +10,6 @@ import { OwnServer } from './helpers/own-server';
 
 test.describe.configure({ mode: 'serial' });
 
-const basePort = Number(process.env.E2E_PORT ?? 4173);
 let provider: OAuth2Server;
 let app: OwnServer;
 let claims: Record<string, unknown> = {};
@@ -19,7 +18,8 @@ let authorizeQueries: URLSearchParams[] = [];
 test.beforeAll(async () => {
 	provider = new OAuth2Server();
 	await provider.issuer.keys.generate('RS256');
-	await provider.start(basePort + 2, '127.0.0.1');
+	// Free ports, chosen when they start: other test files run their own servers meanwhile.
+	await provider.start(undefined, '127.0.0.1');
 	provider.service.on('beforeTokenSigning', (token) => Object.assign(token.payload, claims));
 	provider.service.on('beforeAuthorizeRedirect', (_redirect, req) => {
 		authorizeQueries.push(new URL(req.url ?? '', 'http://provider.invalid').searchParams);
@@ -32,7 +32,6 @@ test.beforeAll(async () => {
 		// The migrated test database when there is one (npm test), else the app's own embedded one.
 		...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {})
 	});
-	app.port = basePort + 1;
 	await app.start();
 });
 

@@ -15,10 +15,11 @@ import {
 } from './helpers/walk-fixture';
 
 // The public directory and read-only maintenance, in a real browser against the built app. Maintenance
-// refuses writes app-wide, so this file runs its own app instance (on the next port, with its own
+// refuses writes app-wide, so this file runs its own app instance (on a port of its own, with its own
 // embedded database) rather than the shared one: other test files keep writing meanwhile.
 
-const PORT = Number(process.env.E2E_PORT ?? 4173) + 1;
+// A port of its own: schedule.test.ts takes E2E_PORT + 1 and + 2, project-checks.test.ts + 3.
+const PORT = Number(process.env.E2E_PORT ?? 4173) + 4;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const ADMIN = `maint-admin-${Date.now()}@example.test`;
 const MESSAGE = 'Moving Podium to its new database: back by 18:00 UTC.';
