@@ -148,7 +148,7 @@ describe('integrity signals', () => {
 		const s = await scene();
 		const quick = await s.voter();
 		const careful = await s.voter();
-		await recordBallotServed(quick.id, s.event.id);
+		await recordBallotServed(quick.id, s.event.id, { picks: [], savedAt: null });
 		await castBallot(quick.id, s.event.id, [s.ids[0]]);
 		await s.servedAgo(careful.id, FAST_BALLOT_MS * 4);
 		await castBallot(careful.id, s.event.id, [s.ids[0]]);

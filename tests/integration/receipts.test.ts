@@ -110,7 +110,10 @@ describe('ballot receipts', () => {
 	it('records when the ballot page was served and how soon the ballot followed', async () => {
 		const { event, ids, voter } = await scene();
 		const alice = await voter();
-		expect(await recordBallotServed(alice.id, event.id)).toEqual({ receipt: null, voided: null });
+		expect(await recordBallotServed(alice.id, event.id, { picks: [], savedAt: null })).toEqual({
+			receipt: null,
+			voided: null
+		});
 		const served = await db.eventAttendee.findUniqueOrThrow({
 			where: { eventId_userId: { eventId: event.id, userId: alice.id } },
 			select: { ballotServedAt: true }

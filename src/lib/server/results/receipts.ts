@@ -36,16 +36,20 @@ async function recordOf(
 
 /**
  * Notes that the vote page has just served `voterId` their ballot (cast_ballot measures how soon after it
- * the ballot comes: an integrity signal) and answers their receipt and void, in one UPDATE (a second
- * query only for a voided ballot). Kept apart from getBallot on purpose.
+ * the ballot comes: an integrity signal) and answers the receipt and void of `onRecord`, the ballot on
+ * record that the page has just read (getBallot): one UPDATE, and a second query only for a voided ballot.
  */
-export async function recordBallotServed(voterId: string, eventId: string): Promise<BallotRecord> {
-	const rows = await db.$queryRaw<{ saved_at: Date | null; voided_at: Date | null; picks: string[] }[]>`
-		UPDATE event_attendees a SET ballot_served_at = now()
-		WHERE a.event_id = ${eventId}::uuid AND a.user_id = ${voterId}::uuid
-		RETURNING a.ballot_saved_at AS saved_at, a.ballot_voided_at AS voided_at, ${PICKS_ON_RECORD} AS picks`;
+export async function recordBallotServed(
+	voterId: string,
+	eventId: string,
+	onRecord: { picks: string[]; savedAt: Date | null }
+): Promise<BallotRecord> {
+	const rows = await db.$queryRaw<{ voided_at: Date | null }[]>`
+		UPDATE event_attendees SET ballot_served_at = now()
+		WHERE event_id = ${eventId}::uuid AND user_id = ${voterId}::uuid
+		RETURNING ballot_voided_at AS voided_at`;
 	if (rows.length === 0) return { receipt: null, voided: null };
-	return recordOf(voterId, eventId, rows[0]);
+	return recordOf(voterId, eventId, { ...rows[0], picks: onRecord.picks, saved_at: onRecord.savedAt });
 }
 
 /** The receipt and void of `voterId`'s ballot in the event, for their event page; null if they do not attend. */

@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 	const full = event.url.searchParams.get('list') === 'all';
 	const ballot = await orError(getBallot(user.id, found.id, { full }));
 	// When the ballot was served (an integrity signal), and the receipt and void of the ballot on record.
-	const record = await recordBallotServed(user.id, found.id);
+	const record = await recordBallotServed(user.id, found.id, ballot);
 	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).
 	// A scheduled close is counted down on the page (Countdown.svelte).
 	// Formatted here: the page's script stays free of time-zone code (it must stay light).
