@@ -3,7 +3,10 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../ids.ts';
 import { isUniqueViolation, RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
+import { requirePlatformAdminRole } from '../platform/admins.ts';
 import { recordPlatformAction } from '../platform/audit.ts';
+
+const SERIES_ADMINS_ONLY = 'Only platform admins can change series.';
 
 // Series: a programme of events run together (a flagship event and its satellites). Only platform admins
 // define them and put events in them: an owner could otherwise list any event under a programme's name
@@ -19,18 +22,8 @@ interface LockedSeries {
 	flagship_event_id: string | null;
 }
 
-async function requirePlatformAdminRole(tx: Tx, actor: Actor) {
-	const admin = await tx.user.findUnique({
-		where: { id: actor.id },
-		select: { platformAdminSince: true, deletedAt: true }
-	});
-	if (!admin?.platformAdminSince || admin.deletedAt) {
-		throw new RuleViolation('Only platform admins can change series.', 403);
-	}
-}
-
 async function lockSeries(tx: Tx, actor: Actor, seriesId: string): Promise<LockedSeries> {
-	await requirePlatformAdminRole(tx, actor);
+	await requirePlatformAdminRole(tx, actor.id, SERIES_ADMINS_ONLY);
 	if (!isUuid(seriesId)) throw new RuleViolation('Series not found.', 404);
 	const rows = await tx.$queryRaw<LockedSeries[]>`
 		SELECT id::text, name, active, flagship_event_id::text FROM series WHERE id = ${seriesId}::uuid FOR UPDATE`;
@@ -61,7 +54,7 @@ export async function listSeries() {
 export async function createSeries(actor: Actor, input: { name: string; active: boolean }) {
 	try {
 		return await db.$transaction(async (tx) => {
-			await requirePlatformAdminRole(tx, actor);
+			await requirePlatformAdminRole(tx, actor.id, SERIES_ADMINS_ONLY);
 			const created = await tx.series.create({
 				data: { name: input.name, active: input.active },
 				select: { id: true, name: true }

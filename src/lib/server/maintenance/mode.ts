@@ -2,6 +2,7 @@ import { normaliseEmail } from '../auth/sign-in-links.ts';
 import { db } from '../db.ts';
 import { RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
+import { requirePlatformAdminRole } from '../platform/admins.ts';
 import { recordPlatformAction } from '../platform/audit.ts';
 
 // Read-only maintenance (e.g. the cutover window): one row in the database, so that every app instance
@@ -74,13 +75,7 @@ export async function setMaintenance(actor: Actor, input: { active: boolean; mes
 		throw new RuleViolation('Write the message people will see during the maintenance.');
 	}
 	const done = await db.$transaction(async (tx) => {
-		const admin = await tx.user.findUnique({
-			where: { id: actor.id },
-			select: { platformAdminSince: true, deletedAt: true }
-		});
-		if (!admin?.platformAdminSince || admin.deletedAt) {
-			throw new RuleViolation('Only platform admins can switch maintenance mode.', 403);
-		}
+		await requirePlatformAdminRole(tx, actor.id, 'Only platform admins can switch maintenance mode.');
 		const before = await tx.maintenanceMode.findUnique({
 			where: { id: 1 },
 			select: { active: true, message: true }

@@ -1,7 +1,24 @@
+import type { Prisma } from '../generated/prisma/client.ts';
 import { db } from '../db.ts';
 import { normaliseEmail } from '../auth/sign-in-links.ts';
 import { RuleViolation } from '../rules.ts';
 import { recordPlatformAction, type PlatformActor } from './audit.ts';
+
+/**
+ * Reads the platform admin role of `actorId` again inside a write's transaction and refuses (403) with
+ * `refusal` unless they hold it: a route that forgot its guard still changes nothing.
+ */
+export async function requirePlatformAdminRole(
+	tx: Prisma.TransactionClient,
+	actorId: string,
+	refusal = 'Only platform admins can do this.'
+) {
+	const admin = await tx.user.findUnique({
+		where: { id: actorId },
+		select: { platformAdminSince: true, deletedAt: true }
+	});
+	if (!admin?.platformAdminSince || admin.deletedAt) throw new RuleViolation(refusal, 403);
+}
 
 /** A platform admin as the list shows them. */
 export interface PlatformAdmin {

@@ -5,6 +5,7 @@ import { forgetPublicLeaderboard } from '../leaderboard.ts';
 import { announceEventChange } from '../live-channel.ts';
 import { RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
+import { requirePlatformAdminRole } from './admins.ts';
 import { recordPlatformAction } from './audit.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -23,13 +24,7 @@ interface LockedEvent {
  * take turns (the second sees the first one's change).
  */
 async function lockEventForAdmin(tx: Tx, actor: Actor, eventId: string): Promise<LockedEvent> {
-	const admin = await tx.user.findUnique({
-		where: { id: actor.id },
-		select: { platformAdminSince: true, deletedAt: true }
-	});
-	if (!admin?.platformAdminSince || admin.deletedAt) {
-		throw new RuleViolation('Only platform admins can do this.', 403);
-	}
+	await requirePlatformAdminRole(tx, actor.id);
 	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
 	const rows = await tx.$queryRaw<LockedEvent[]>`
 		SELECT id::text, name, slug, owner_id::text, deleted_at FROM events WHERE id = ${eventId}::uuid FOR UPDATE`;
