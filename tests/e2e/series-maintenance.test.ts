@@ -177,8 +177,19 @@ test('maintenance shows its banner everywhere and refuses every write with its m
 	const fx: WalkFixture = await buildWalkFixture(browser, signedOut, ORIGIN);
 	const admin = await person(browser, 'Mara', ADMIN);
 
-	await admin.page.goto('/admin/maintenance');
+	// What the admin types before the page's script has loaded (a slow connection) is kept once it has.
+	let release = () => {};
+	const scripts = new Promise<void>((resolve) => (release = resolve));
+	await admin.page.route('**/_app/immutable/**', async (route) => {
+		await scripts;
+		await route.continue();
+	});
+	await admin.page.goto('/admin/maintenance', { waitUntil: 'commit' });
 	await admin.page.getByLabel('Message shown to everyone').fill(MESSAGE);
+	release();
+	await admin.page.waitForLoadState('networkidle');
+	await admin.page.unroute('**/_app/immutable/**');
+	await expect(admin.page.getByLabel('Message shown to everyone')).toHaveValue(MESSAGE);
 	await admin.page.getByRole('button', { name: 'Start read-only maintenance' }).click();
 	await expect(admin.page.getByTestId('maintenance-state')).toContainText('Maintenance is on');
 	await expect(admin.page.getByTestId('maintenance-banner')).toContainText(MESSAGE);

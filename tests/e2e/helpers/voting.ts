@@ -1,12 +1,12 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { signIn, uniqueEmail } from './auth';
 
 // Setting up voting the way people do it, for the browser tests: people sign in, submit projects through
 // an event's join link, and the owner moves the event through its phases on the admin page.
 
 /** A new person signed in on a browser context of their own; `email` is their address. */
-export async function person(browser: Browser, name: string) {
-	const context = await browser.newContext();
+export async function person(browser: Browser, name: string, options: BrowserContextOptions = {}) {
+	const context = await browser.newContext(options);
 	const page = await context.newPage();
 	const email = uniqueEmail(name.toLowerCase());
 	await signIn(page, email, { profile: { firstName: name, lastName: 'Tester' } });
