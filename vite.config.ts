@@ -1,9 +1,19 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-	plugins: [tailwindcss(), sveltekit()],
+	plugins: [
+		tailwindcss(),
+		sveltekit(),
+		// Messages in messages/{locale}.json, compiled into src/lib/paraglide (see src/lib/i18n.ts).
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			strategy: ['custom-profile', 'baseLocale']
+		})
+	],
 	build: {
 		rolldownOptions: {
 			output: {
@@ -12,7 +22,11 @@ export default defineConfig({
 				// (it has a 60 KB budget: tests/e2e/light.test.ts).
 				codeSplitting: {
 					groups: [
-						{ name: 'runtime', test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|esm-env|devalue|clsx)[\\/]/ }
+						{
+							name: 'runtime',
+							// Paraglide's runtime too (its messages stay with the pages that use them).
+							test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|esm-env|devalue|clsx)[\\/]|src[\\/]lib[\\/]paraglide[\\/]runtime/
+						}
 					]
 				}
 			}

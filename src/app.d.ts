@@ -14,6 +14,8 @@ declare global {
 			/** Who is signed in (see src/hooks.server.ts); null for a visitor. */
 			user: SessionUser | null;
 			session: Session | null;
+			/** The language of this request (src/lib/server/i18n/locale.ts). */
+			locale: import('$lib/paraglide/runtime').Locale;
 		}
 		// interface PageData {}
 		// interface PageState {}

@@ -8,6 +8,7 @@ import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/out
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
 import { logClientError } from '$lib/server/http/refusals';
 import { maintenanceMode } from '$lib/server/maintenance/handle';
+import { localize } from '$lib/server/i18n/locale';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
 import { renderTheme } from '$lib/server/appearance/theme';
@@ -100,6 +101,7 @@ export const handle = sequence(
 	renderTheme,
 	publicResponseCache,
 	session,
+	localize,
 	maintenanceMode,
 	privateWhenSignedIn
 );

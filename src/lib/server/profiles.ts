@@ -70,3 +70,8 @@ export async function saveProfile(userId: string, input: ProfileInput, now = new
 		});
 	});
 }
+
+/** Keeps the language a person chose (the language switch), for every device and their mail. */
+export async function saveLocale(userId: string, locale: string): Promise<void> {
+	await db.user.update({ where: { id: userId }, data: { locale } });
+}

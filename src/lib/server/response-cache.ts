@@ -1,6 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import { readTheme } from './appearance/theme.ts';
 import { SESSION_COOKIE } from './auth/sessions.ts';
+import { requestedLocale } from './i18n/locale.ts';
 
 // A page that says `Cache-Control: public, max-age=N` is the same for every signed-out visitor for N
 // seconds, so this process keeps it that long instead of rendering it again: the public leaderboard,
@@ -57,7 +58,7 @@ export const publicResponseCache: Handle = async ({ event, resolve }) => {
 		return resolve(event);
 	}
 	// The page is rendered in the visitor's theme (src/lib/server/appearance/theme.ts): one entry per theme.
-	const key = `${readTheme(event.cookies)} ${event.url.pathname}${event.url.search}`;
+	const key = `${readTheme(event.cookies)} ${requestedLocale(event.request)} ${event.url.pathname}${event.url.search}`;
 	const now = Date.now();
 	const hit = entries.get(key);
 	if (hit && hit.expires > now) {

@@ -61,6 +61,7 @@ export const PAGES: WalkPage[] = [
 	{ route: '/sign-out', path: () => '/sign-out', roles: ['attendee'] },
 	{ route: '/profile', path: () => '/profile', roles: ['attendee'] },
 	{ route: '/theme', path: () => '/theme', roles: ['visitor'] },
+	{ route: '/language', path: () => '/language', roles: ['visitor', 'attendee'] },
 	{ route: '/events', path: () => '/events', roles: ['attendee', 'owner'] },
 	{ route: '/events/new', path: () => '/events/new', roles: ['owner'] },
 	{ route: '/join', path: () => '/join', roles: ['attendee'] },

@@ -23,6 +23,8 @@ export interface SessionUser {
 	profileComplete: boolean;
 	/** May use the app-wide admin area (/admin) and every event's owner pages. */
 	isPlatformAdmin: boolean;
+	/** The language chosen on the profile or with the language switcher; null or absent: the browser's. */
+	locale?: string | null;
 }
 
 export interface Session {
@@ -61,7 +63,7 @@ export async function validateSessionToken(
 		SELECT s.id, s.user_id AS "userId", s.expires_at AS "expiresAt", u.email, u.first_name AS "firstName",
 			u.last_name AS "lastName", u.display_name AS "displayName",
 			u.profile_completed_at IS NOT NULL AS "profileComplete",
-			u.platform_admin_since IS NOT NULL AS "isPlatformAdmin"
+			u.platform_admin_since IS NOT NULL AS "isPlatformAdmin", u.locale
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ${hashToken(token)}`;
 	if (!row) return none;
@@ -84,7 +86,8 @@ export async function validateSessionToken(
 			lastName: row.lastName,
 			displayName: row.displayName || defaultDisplayName(row.firstName, row.lastName),
 			profileComplete: row.profileComplete,
-			isPlatformAdmin: row.isPlatformAdmin
+			isPlatformAdmin: row.isPlatformAdmin,
+			locale: row.locale
 		},
 		renewed
 	};
