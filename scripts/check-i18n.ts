@@ -109,7 +109,8 @@ function checkMarkup(file: string, source: string, findings: Finding[]) {
 	const text = markup.replace(/<[^>]*>/g, (tag) => blank(tag));
 	for (const match of text.matchAll(/[^\s][^\n]*/g)) {
 		const line = lineAt(text, match.index);
-		if (hasWords(match[0]) && !ignored(source, line)) findings.push({ file, line, text: match[0].trim() });
+		if (hasWords(match[0]) && !ignored(source, line))
+			findings.push({ file, line, text: match[0].replace(/\s+/g, ' ').trim() });
 	}
 }
 
