@@ -33,9 +33,6 @@ export async function limitCodeGuessing({ userId, clientAddress }: CodeGuesser):
 	const refused = checks.find((check) => !check.allowed);
 	if (refused) {
 		const minutes = Math.ceil(refused.retryAfterSeconds / 60);
-		throw new RuleViolation(
-			m.server_join_too_many({ minutes }),
-			429
-		);
+		throw new RuleViolation(m.server_join_too_many({ minutes }), 429);
 	}
 }

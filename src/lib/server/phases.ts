@@ -29,18 +29,14 @@ export function describePhaseChange(from: EventPhase, to: EventPhase): string {
 	if (a === b) return m.server_phase_no_change();
 	if (b > a) {
 		if (to === 'closed') {
-			return from === 'voting'
-				? OPENS.closed()
-				: m.server_phase_voting_skipped({ then: OPENS.closed() });
+			return from === 'voting' ? OPENS.closed() : m.server_phase_voting_skipped({ then: OPENS.closed() });
 		}
 		if (to === 'voting') return OPENS.voting();
 		return OPENS[to]();
 	}
 	if (to === 'voting') return BACK.voting();
 	if (to === 'submission') {
-		return from === 'closed'
-			? m.server_phase_results_hidden({ then: BACK.submission() })
-			: BACK.submission();
+		return from === 'closed' ? m.server_phase_results_hidden({ then: BACK.submission() }) : BACK.submission();
 	}
 	return BACK.draft();
 }

@@ -166,7 +166,8 @@ export async function leaveProject(userId: string, projectId: string) {
 	if (project.ownerId === userId) {
 		throw new RuleViolation(m.server_project_owner_cannot_leave(), 409);
 	}
-	if (teamRole(project, userId) !== 'collaborator') throw new RuleViolation(m.server_project_not_on_team(), 403);
+	if (teamRole(project, userId) !== 'collaborator')
+		throw new RuleViolation(m.server_project_not_on_team(), 403);
 	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED(), 409);
 	await db.projectCollaborator.delete({ where: { projectId_userId: { projectId, userId } } });
 }

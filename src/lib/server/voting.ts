@@ -23,17 +23,9 @@ const NOT_ATTENDING = () => m.server_vote_not_attending();
 function phaseRefusal(phase: EventPhase): RuleViolation | undefined {
 	if (phase === 'voting') return undefined;
 	if (phase === 'closed') {
-		return new RuleViolation(
-			m.server_vote_closed(),
-			409,
-			'voting-closed'
-		);
+		return new RuleViolation(m.server_vote_closed(), 409, 'voting-closed');
 	}
-	return new RuleViolation(
-		m.server_vote_not_open(),
-		409,
-		'voting-not-open'
-	);
+	return new RuleViolation(m.server_vote_not_open(), 409, 'voting-not-open');
 }
 
 /**
@@ -124,10 +116,7 @@ function refusalFor(outcome: string, limit: number, picked: number): RuleViolati
 		case 'own_project':
 			return new RuleViolation(m.server_vote_own_project());
 		case 'voided':
-			return new RuleViolation(
-				m.server_vote_voided(),
-				403
-			);
+			return new RuleViolation(m.server_vote_voided(), 403);
 		case 'too_many':
 			return new RuleViolation(
 				`You can pick at most ${limit} ${limit === 1 ? 'project' : 'projects'} in this event; you picked ${picked}.`

@@ -182,8 +182,10 @@ async function lateFlags(eventId: string): Promise<RawFlag[]> {
 		const notes: Record<string, string> = {};
 		r.voters.forEach((voter, i) => {
 			const parts = [];
-			if (r.created[i].getTime() > since) parts.push(m.server_integrity_late_created({ minutes: minutes(r.created[i]) }));
-			if (r.joined[i].getTime() > since) parts.push(m.server_integrity_late_joined({ minutes: minutes(r.joined[i]) }));
+			if (r.created[i].getTime() > since)
+				parts.push(m.server_integrity_late_created({ minutes: minutes(r.created[i]) }));
+			if (r.joined[i].getTime() > since)
+				parts.push(m.server_integrity_late_joined({ minutes: minutes(r.joined[i]) }));
 			notes[voter] = m.server_integrity_late_note({ parts: parts.join(', ') });
 		});
 		return {

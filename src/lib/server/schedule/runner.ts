@@ -7,9 +7,8 @@ import { log } from '../log.ts';
 import { sendMail, type MailSettings } from '../mail.ts';
 import { applyPhase } from '../phases.ts';
 import { m } from '../../paraglide/messages.js';
-import { intlLocale } from '../../intl.ts';
-import { getLocale } from '../../paraglide/runtime.js';
 import { inLocale } from '../i18n/locale.ts';
+import { formatInZoneForReader } from '../i18n/dates.ts';
 
 // The scheduled work, carried out by whichever app process gets to it first (./ticker.ts runs it every
 // few seconds in each process). Exactly once: a due phase change is done in one transaction that locks
@@ -189,7 +188,7 @@ function reminderMail(
 ) {
 	const minutes = Math.max(1, Math.round((event.votingClosesAt.getTime() - now.getTime()) / 60_000));
 	const link = publicUrl(`/events/${encodeURIComponent(event.slug)}/vote`);
-	const closes = `${readableTime(event.votingClosesAt, event.timeZone)} (${event.timeZone})`;
+	const closes = formatInZoneForReader(event.votingClosesAt, event.timeZone);
 	const escape = (text: string) =>
 		text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 	return {
@@ -206,20 +205,6 @@ function reminderMail(
 			`<p><a href="${escape(link)}">${escape(m.server_reminder_pick())}</a></p>` +
 			`<p>${escape(m.server_reminder_once())}</p>`
 	};
-}
-
-/** "Sat, 5 Dec 2026, 14:00" in `timeZone`, in the current language (English: en-GB, as before). */
-function readableTime(instant: Date, timeZone: string): string {
-	return new Intl.DateTimeFormat(intlLocale(getLocale()), {
-		timeZone,
-		weekday: 'short',
-		day: 'numeric',
-		month: 'short',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23'
-	}).format(instant);
 }
 
 /** One round of scheduled work: the due phase changes first (an event closing now gets no reminder). */

@@ -2,10 +2,7 @@ import { CheckTimeoutError, PrivateAddressError, fetchWithin, timeoutSeconds } f
 import type { CheckContext, CheckOutcome, LinkCheck } from './types.ts';
 import { m } from '../../paraglide/messages.js';
 
-function timedOut(
-	message: typeof m.server_check_demo_timeout,
-	context: CheckContext
-): CheckOutcome {
+function timedOut(message: typeof m.server_check_demo_timeout, context: CheckContext): CheckOutcome {
 	return { status: 'warning', message: message({ seconds: timeoutSeconds(context.timeoutMs) }) };
 }
 
