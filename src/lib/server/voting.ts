@@ -118,9 +118,7 @@ function refusalFor(outcome: string, limit: number, picked: number): RuleViolati
 		case 'voided':
 			return new RuleViolation(m.server_vote_voided(), 403);
 		case 'too_many':
-			return new RuleViolation(
-				`You can pick at most ${limit} ${limit === 1 ? 'project' : 'projects'} in this event; you picked ${picked}.`
-			);
+			return new RuleViolation(m.server_vote_pick_at_most({ limit, picked }));
 		default:
 			throw new Error(`cast_ballot answered an unknown outcome: ${outcome}`);
 	}

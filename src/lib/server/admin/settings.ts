@@ -69,7 +69,7 @@ export async function deleteEvent(actor: Actor, eventId: string, typedName: stri
 	return db.$transaction(async (tx) => {
 		const event = await lockOwnedEvent(tx, actor.id, eventId);
 		if (typedName.trim() !== event.name.trim()) {
-			throw new RuleViolation(`Type the event's name exactly ("${event.name}") to delete it.`);
+			throw new RuleViolation(m.server_delete_type_name({ name: event.name }));
 		}
 		const { _count: counts } = await tx.event.findUniqueOrThrow({
 			where: { id: eventId },

@@ -73,6 +73,7 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 			event,
 			actor,
 			action: 'ballot_voided',
+			// i18n-ignore: the audit record is stored, and read by every owner in one language
 			summary: `Voided the ballot of ${voterName} (${picks.length} ${picks.length === 1 ? 'vote' : 'votes'})${closed ? ' after voting closed' : ''}: ${trimmed}`,
 			details: { voterId, reason: trimmed, receipt, picks, castAt: castAt?.toISOString() ?? null }
 		});

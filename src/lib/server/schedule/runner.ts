@@ -172,6 +172,7 @@ export async function sendVotingReminders(
 				event,
 				actor: null,
 				action: 'voting_reminders_sent',
+				// i18n-ignore: the audit record is stored, and read by every owner in one language
 				summary: `Reminded ${sent} attendee${sent === 1 ? '' : 's'} who had not voted that voting closes at ${formatWithZone(event.votingClosesAt, event.timeZone)}.`,
 				details: { sent, votingClosesAt: event.votingClosesAt.toISOString() }
 			});
