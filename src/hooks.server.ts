@@ -4,7 +4,7 @@ import { config, ConfigError } from '$lib/server/config';
 import { log } from '$lib/server/log';
 import { compressResponses } from '$lib/server/http/compression';
 import { observeRequests } from '$lib/server/http/observe';
-import { databaseOutage, noteOutage, OUTAGE_MESSAGE } from '$lib/server/http/outage';
+import { databaseOutage, noteOutage, outageMessage } from '$lib/server/http/outage';
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
 import { logClientError } from '$lib/server/http/refusals';
 import { maintenanceMode } from '$lib/server/maintenance/handle';
@@ -20,6 +20,8 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
+import { m } from '$lib/paraglide/messages';
+import '$lib/server/i18n/zod';
 
 /**
  * A clear sentence per problem for the operator instead of a stack trace, and no half-working server.
@@ -112,9 +114,9 @@ export const handle = sequence(
  * full and shown to the person as a generic message with a reference to find the log entry by.
  */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
-	if (status === 404) return { message: 'Page not found' };
+	if (status === 404) return { message: m.server_page_not_found() };
 	// Logged once per outage (src/lib/server/database-status.ts); each request has its access line.
-	if (noteOutage(event, error)) return { message: OUTAGE_MESSAGE, retry: true };
+	if (noteOutage(event, error)) return { message: outageMessage(), retry: true };
 	if (status < 500) {
 		// Only SvelteKit's own errors get here with a 4xx (error() in app code does not reach this hook),
 		// and their messages say what the client sent, nothing of the server's.
@@ -128,5 +130,5 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 		{ err: error, reference, method: event.request.method, path: event.url.pathname, route: event.route.id },
 		`Unexpected error (reference ${reference})`
 	);
-	return { message: `Something went wrong on our side (reference ${reference}).` };
+	return { message: m.server_unexpected_error({ reference }) };
 };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
 
-const NOT_A_PROJECT = 'One of your picks is not a project of this event. Reload the ballot and pick again.';
-const UNREADABLE = 'This ballot could not be read. Reload the page and send it again.';
+const NOT_A_PROJECT = { error: () => m.server_vote_not_in_event() };
+const UNREADABLE = { error: () => m.server_vote_unreadable() };
 
 /**
  * The ballot form: one `project` checkbox per pick (absent, one value, or several). With JavaScript the
@@ -19,7 +20,7 @@ export const ballotSchema = z
 			.pipe(
 				z
 					.array(z.uuid(NOT_A_PROJECT))
-					.min(1, 'Pick at least one project before you send your ballot.')
+					.min(1, { error: () => m.server_vote_pick_one() })
 					.max(100, NOT_A_PROJECT)
 			),
 		device: z.uuid(UNREADABLE).optional(),
@@ -36,7 +37,7 @@ export const ballotSchema = z
 			const given = [device, seq, key].filter((part) => part !== undefined).length;
 			return given === 0 || given === 3;
 		},
-		{ message: UNREADABLE, path: ['key'] }
+		{ ...UNREADABLE, path: ['key'] }
 	)
 	.transform(({ project, device, seq, key }) => ({
 		project,

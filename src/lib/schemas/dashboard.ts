@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { m } from '../paraglide/messages.js';
 
 /** The widest range the dashboard's monthly charts cover: five years keeps every query bounded. */
 export const MAX_DASHBOARD_MONTHS = 60;
@@ -11,7 +12,7 @@ const month = z
 	.pipe(
 		z
 			.string()
-			.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Give a month as YYYY-MM, e.g. 2026-01.')
+			.regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: () => m.server_dashboard_month() })
 			.optional()
 	);
 
@@ -22,11 +23,11 @@ export const monthIndex = (value: string) => Number(value.slice(0, 4)) * 12 + Nu
 export const dashboardRangeSchema = z
 	.object({ from: month, to: month })
 	.refine((range) => !range.from || !range.to || monthIndex(range.from) <= monthIndex(range.to), {
-		error: 'The first month must not come after the last one.',
+		error: () => m.server_dashboard_order(),
 		path: ['to']
 	})
 	.refine(
 		(range) =>
 			!range.from || !range.to || monthIndex(range.to) - monthIndex(range.from) < MAX_DASHBOARD_MONTHS,
-		{ error: `Choose at most ${MAX_DASHBOARD_MONTHS} months.`, path: ['to'] }
+		{ error: () => m.server_dashboard_max({ max: MAX_DASHBOARD_MONTHS }), path: ['to'] }
 	);

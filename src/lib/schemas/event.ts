@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { optionalText } from './forms';
+import { m } from '../paraglide/messages.js';
 
 export const createEventSchema = z.object({
 	name: z
 		.string()
 		.trim()
-		.min(1, 'Give the event a name.')
-		.max(100, 'The name can be at most 100 characters.'),
-	description: optionalText(5_000, 'The description'),
+		.min(1, { error: () => m.server_event_name_required() })
+		.max(100, { error: () => m.server_event_name_long() }),
+	description: optionalText(5_000, m.server_label_description),
 	// A checkbox: present when ticked.
 	draft: z
 		.string()
@@ -16,14 +17,18 @@ export const createEventSchema = z.object({
 });
 
 export const joinEventSchema = z.object({
-	code: z.string().trim().min(1, 'Type the join code of the event.').max(32, 'That is not a join code.'),
-	referral: optionalText(500, 'Your answer')
+	code: z
+		.string()
+		.trim()
+		.min(1, { error: () => m.server_event_code_required() })
+		.max(32, { error: () => m.server_not_a_join_code() }),
+	referral: optionalText(500, m.server_label_your_answer)
 });
 
 export const referralSchema = z.object({
 	referral: z
 		.string()
 		.trim()
-		.min(1, 'Type an answer, or skip the question.')
-		.max(500, 'Your answer can be at most 500 characters.')
+		.min(1, { error: () => m.server_referral_required() })
+		.max(500, { error: () => m.server_referral_long() })
 });

@@ -1,11 +1,18 @@
 import { z } from 'zod';
+import { m } from '../paraglide/messages.js';
+
+/** What a message calls a field: a message function (read in the request's language) or fixed text. */
+export type FieldLabel = string | (() => string);
+
+/** The label in the current language. */
+export const labelText = (label: FieldLabel) => (typeof label === 'string' ? label : label());
 
 /** A form field that may be left empty: '' and missing both become undefined. */
-export const optionalText = (max: number, label: string) =>
+export const optionalText = (max: number, label: FieldLabel) =>
 	z
 		.string()
 		.trim()
-		.max(max, `${label} can be at most ${max} characters.`)
+		.max(max, { error: () => m.server_field_too_long({ label: labelText(label), max }) })
 		.optional()
 		.transform((value) => (value ? value : undefined));
 
@@ -14,12 +21,17 @@ export const optionalText = (max: number, label: string) =>
  * definition of a safe link: the Airtable backfill applies it too, and `safeHref` (src/lib/links.ts)
  * to every link a page renders.
  */
-export const httpUrl = (label: string) =>
+export const httpUrl = (label: FieldLabel) =>
 	z
 		.string()
 		.trim()
-		.max(2_000, `${label} can be at most 2,000 characters.`)
-		.pipe(z.url({ protocol: /^https?$/, error: `${label} must be an http:// or https:// link.` }));
+		.max(2_000, { error: () => m.server_link_too_long({ label: labelText(label) }) })
+		.pipe(
+			z.url({
+				protocol: /^https?$/,
+				error: () => m.server_link_not_http({ label: labelText(label) })
+			})
+		);
 
 /** Reads a form into a plain object of strings (repeated fields become arrays). */
 export function formValues(data: FormData): Record<string, string | string[]> {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { isCountryCode } from '../countries';
+import { m } from '../paraglide/messages.js';
 
 /** A text field that may be left empty: '' and missing both become null (clears the column). */
-const optional = (max: number, label: string) =>
+const optional = (max: number, label: () => string) =>
 	z
 		.string()
 		.trim()
-		.max(max, `${label} can be at most ${max} characters.`)
+		.max(max, { error: () => m.server_field_too_long({ label: label(), max }) })
 		.optional()
 		.transform((value) => value || null);
 
@@ -15,36 +16,32 @@ const EARLIEST_DOB = '1900-01-01';
 /** The profile form of the first sign-in and of the profile page. The email address is not in it. */
 export const profileSchema = z.object({
 	firstName: z
-		.string({ error: 'Tell us your first name.' })
+		.string({ error: () => m.server_first_name_required() })
 		.trim()
-		.min(1, 'Tell us your first name.')
-		.max(50, 'First name can be at most 50 characters.'),
-	lastName: optional(50, 'Last name'),
-	displayName: optional(50, 'Display name'),
-	phone: optional(30, 'Phone').refine(
+		.min(1, { error: () => m.server_first_name_required() })
+		.max(50, { error: () => m.server_first_name_long() }),
+	lastName: optional(50, m.server_label_last_name),
+	displayName: optional(50, m.server_label_display_name),
+	phone: optional(30, m.server_label_phone).refine(
 		(value) => value === null || (/^[+0-9 ().-]+$/.test(value) && /(\d.*){5}/.test(value)),
-		'Phone can hold digits, spaces, + ( ) - and . only, with at least 5 digits.'
+		{ error: () => m.server_phone_invalid() }
 	),
-	street1: optional(100, 'Street address'),
-	street2: optional(100, 'Street address line 2'),
-	city: optional(100, 'City'),
-	state: optional(100, 'State or region'),
-	zipCode: optional(20, 'ZIP or postal code'),
-	country: optional(2, 'Country')
+	street1: optional(100, m.server_label_street1),
+	street2: optional(100, m.server_label_street2),
+	city: optional(100, m.server_label_city),
+	state: optional(100, m.server_label_state),
+	zipCode: optional(20, m.server_label_zip),
+	country: optional(2, m.server_label_country)
 		.transform((value) => value?.toUpperCase() ?? null)
-		.refine((value) => value === null || isCountryCode(value), 'Choose a country from the list.'),
-	dob: optional(10, 'Date of birth')
-		.refine(
-			(value) => value === null || isRealDate(value),
-			'Date of birth must be a real date, as YYYY-MM-DD.'
-		)
-		.refine(
-			(value) => value === null || !isRealDate(value) || value >= EARLIEST_DOB,
-			'Date of birth must be after 1900.'
-		)
+		.refine((value) => value === null || isCountryCode(value), { error: () => m.server_country_invalid() }),
+	dob: optional(10, m.server_label_dob)
+		.refine((value) => value === null || isRealDate(value), { error: () => m.server_dob_invalid() })
+		.refine((value) => value === null || !isRealDate(value) || value >= EARLIEST_DOB, {
+			error: () => m.server_dob_early()
+		})
 		.refine(
 			(value) => value === null || !isRealDate(value) || value <= new Date().toISOString().slice(0, 10),
-			'Date of birth cannot be in the future.'
+			{ error: () => m.server_dob_future() }
 		)
 });
 
@@ -59,11 +56,11 @@ function isRealDate(value: string): boolean {
 /** The sign-in form. */
 export const signInSchema = z.object({
 	email: z
-		.string({ error: 'Type your email address.' })
+		.string({ error: () => m.server_email_required_your() })
 		.trim()
-		.min(1, 'Type your email address.')
-		.max(254, 'That email address is too long.')
-		.pipe(z.email({ error: 'That does not look like an email address.' })),
+		.min(1, { error: () => m.server_email_required_your() })
+		.max(254, { error: () => m.server_email_too_long() })
+		.pipe(z.email({ error: () => m.server_email_invalid() })),
 	redirectTo: z.string().optional()
 });
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { httpUrl, optionalText } from './forms';
+import { httpUrl, optionalText, type FieldLabel } from './forms';
+import { m } from '../paraglide/messages.js';
 
-const optionalUrl = (label: string) =>
+const optionalUrl = (label: FieldLabel) =>
 	z
 		.string()
 		.trim()
@@ -14,21 +15,21 @@ export const projectSchema = z.object({
 	name: z
 		.string()
 		.trim()
-		.min(1, 'Give the project a name.')
-		.max(120, 'The name can be at most 120 characters.'),
-	description: optionalText(5_000, 'The description'),
-	repoUrl: optionalUrl('The repository link'),
-	demoUrl: optionalUrl('The demo link'),
-	imageUrl: optionalUrl('The image link'),
+		.min(1, { error: () => m.server_project_name_required() })
+		.max(120, { error: () => m.server_project_name_long() }),
+	description: optionalText(5_000, m.server_label_description),
+	repoUrl: optionalUrl(m.server_label_repo_link),
+	demoUrl: optionalUrl(m.server_label_demo_link),
+	imageUrl: optionalUrl(m.server_label_image_link),
 	hoursSpent: z
 		.string()
 		.trim()
-		.min(1, 'Say how many hours the team spent (0 is fine).')
+		.min(1, { error: () => m.server_hours_required() })
 		.pipe(
 			z.coerce
-				.number<string>({ error: 'Hours spent must be a number.' })
-				.min(0, 'Hours spent cannot be negative.')
-				.max(10_000, 'Hours spent must be at most 10,000.')
+				.number<string>({ error: () => m.server_hours_number() })
+				.min(0, { error: () => m.server_hours_negative() })
+				.max(10_000, { error: () => m.server_hours_max() })
 		)
 });
 
@@ -39,10 +40,14 @@ export function projectSchemaFor(demoRequired: boolean) {
 	if (!demoRequired) return projectSchema;
 	return projectSchema.refine((project) => project.demoUrl !== undefined, {
 		path: ['demoUrl'],
-		message: 'This event asks for a demo link: add one.'
+		error: () => m.server_project_demo_required()
 	});
 }
 
 export const joinProjectSchema = z.object({
-	code: z.string().trim().min(1, "Type the project's join code.").max(32, 'That is not a join code.')
+	code: z
+		.string()
+		.trim()
+		.min(1, { error: () => m.server_project_code_required() })
+		.max(32, { error: () => m.server_not_a_join_code() })
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalTimeZone, fromWallTime } from '../time-zones';
+import { m } from '../paraglide/messages.js';
 
 // The "Dates and schedule" form: every time is typed as a wall-clock time (an <input type=
 // "datetime-local">) in the time zone chosen in the same form, and becomes an instant here. The rules
@@ -8,7 +9,7 @@ import { canonicalTimeZone, fromWallTime } from '../time-zones';
 const wallTime = z
 	.string()
 	.trim()
-	.max(40, 'Enter a date and time, e.g. 2026-12-05 14:00.')
+	.max(40, { error: () => m.server_schedule_time_format() })
 	.optional()
 	.transform((text) => text || undefined);
 
@@ -17,7 +18,10 @@ type TimeField = (typeof TIME_FIELDS)[number];
 
 export const scheduleSchema = z
 	.object({
-		timeZone: z.string().trim().max(64, 'Choose a time zone from the list.'),
+		timeZone: z
+			.string()
+			.trim()
+			.max(64, { error: () => m.server_schedule_zone_list() }),
 		startsAt: wallTime,
 		endsAt: wallTime,
 		votingOpensAt: wallTime,
@@ -29,7 +33,7 @@ export const scheduleSchema = z
 			ctx.addIssue({
 				code: 'custom',
 				path: ['timeZone'],
-				message: 'Choose a time zone from the list: an IANA name such as Europe/Paris or America/New_York.'
+				message: m.server_schedule_zone_iana()
 			});
 			return z.NEVER;
 		}
@@ -49,8 +53,8 @@ export const scheduleSchema = z
 					path: [field],
 					message:
 						instant === 'skipped'
-							? `Clocks in ${timeZone} skip that time (summer time begins): choose another.`
-							: 'Enter a date and time, e.g. 2026-12-05 14:00.'
+							? m.server_schedule_skipped_time({ zone: timeZone })
+							: m.server_schedule_time_format()
 				});
 			}
 		}
@@ -59,17 +63,17 @@ export const scheduleSchema = z
 			ctx.addIssue({
 				code: 'custom',
 				path: [missing],
-				message: `Give the ${missing === 'startsAt' ? 'start' : 'end'} too, or leave both empty.`
+				message: missing === 'startsAt' ? m.server_schedule_give_start() : m.server_schedule_give_end()
 			});
 		}
 		if (times.startsAt && times.endsAt && times.endsAt <= times.startsAt) {
-			ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'The event must end after it starts.' });
+			ctx.addIssue({ code: 'custom', path: ['endsAt'], message: m.server_schedule_end_after_start() });
 		}
 		if (times.votingOpensAt && times.votingClosesAt && times.votingClosesAt <= times.votingOpensAt) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['votingClosesAt'],
-				message: 'Voting must close after it opens.'
+				message: m.server_schedule_close_after_open()
 			});
 		}
 		return { timeZone, ...times };

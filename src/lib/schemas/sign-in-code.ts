@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { m } from '../paraglide/messages.js';
 
 const email = z
-	.string({ error: 'Type the email address.' })
+	.string({ error: () => m.server_email_required_the() })
 	.trim()
-	.min(1, 'Type the email address.')
-	.max(254, 'That email address is too long.')
-	.pipe(z.email({ error: 'That does not look like an email address.' }));
+	.min(1, { error: () => m.server_email_required_the() })
+	.max(254, { error: () => m.server_email_too_long() })
+	.pipe(z.email({ error: () => m.server_email_invalid() }));
 
 /** The owner's "issue a sign-in code" button on the attendees page. */
 export const issueSignInCodeSchema = z.object({ email });
@@ -14,8 +15,8 @@ export const issueSignInCodeSchema = z.object({ email });
 export const codeSignInSchema = z.object({
 	email,
 	code: z
-		.string({ error: 'Type the code the organiser gave you.' })
+		.string({ error: () => m.server_code_required() })
 		.trim()
-		.min(1, 'Type the code the organiser gave you.')
-		.max(40, 'That code is too long: codes look like K7Q2M-XH4PA.')
+		.min(1, { error: () => m.server_code_required() })
+		.max(40, { error: () => m.server_code_too_long() })
 });

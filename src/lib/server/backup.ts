@@ -215,9 +215,12 @@ function lockForBackup(dir: string, doing: string): () => void {
 }
 
 async function dumpEmbedded(dir: string, file: string): Promise<string> {
-	if (dir.startsWith('memory://'))
+	if (dir.startsWith('memory://')) {
+		// i18n-ignore: the operator's backup command
 		throw new BackupError('An in-memory embedded database (memory://) has nothing to back up.');
+	}
 	if (!readdirSafe(dir).includes('PG_VERSION')) {
+		// i18n-ignore: the operator's backup command
 		throw new BackupError(`There is no embedded database at ${dir} (EMBEDDED_DATABASE_DIR).`);
 	}
 	const unlock = lockForBackup(dir, 'back up');
@@ -236,6 +239,7 @@ async function dumpEmbedded(dir: string, file: string): Promise<string> {
 }
 
 async function restoreEmbedded(dir: string, file: string): Promise<void> {
+	// i18n-ignore: the operator's backup command
 	if (dir.startsWith('memory://')) throw new BackupError('Restore into a directory, not into memory://.');
 	const present = readdirSafe(dir).filter((name) => name !== LOCK_FILE);
 	if (present.length > 0) {

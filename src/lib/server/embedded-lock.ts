@@ -49,15 +49,19 @@ export function lockEmbeddedDirectory(dir: string): () => void {
 		if (current === undefined) continue; // released meanwhile
 		const holder = parse(current);
 		if (holder && isRunning(holder)) {
+			// The operator's start-up and command-line refusals, in English.
+			const since = formatTime(holder.since);
+			const what = `process ${holder.pid} (${holder.command}) since ${since}`;
+			const instead = 'set DATABASE_URL to use a PostgreSQL server instead'; // i18n-ignore
 			throw new EmbeddedLockError(
-				`The embedded database at ${dir} is already in use by process ${holder.pid} (${holder.command}) ` +
-					`since ${formatTime(holder.since)}: stop that process first, or set DATABASE_URL to use a ` +
-					'PostgreSQL server instead.'
+				// i18n-ignore
+				`The embedded database at ${dir} is already in use by ${what}: stop that process first, or ${instead}.`
 			);
 		}
 		if (!removeStale(file, current)) sleep(10);
 	}
 	throw new EmbeddedLockError(
+		// i18n-ignore
 		`The embedded database at ${dir} could not be locked: other processes kept taking it over. Try again.`
 	);
 }

@@ -1,6 +1,7 @@
 import type { EventPhase } from './generated/prisma/client.ts';
 import { db } from './db.ts';
 import { RuleViolation } from './rules.ts';
+import { m } from '../paraglide/messages.js';
 
 /** Whether `viewerId` may know that the event exists: a draft is invisible to all but its owner. */
 export function isVisibleTo(event: { phase: EventPhase; ownerId: string }, viewerId: string | undefined) {
@@ -37,7 +38,7 @@ export async function findEventBySlug(slug: string, viewerId: string | undefined
 		}
 	});
 	if (!event || isGoneFor(event, seesDeleted) || !isVisibleTo(event, viewerId)) {
-		throw new RuleViolation('Event not found.', 404);
+		throw new RuleViolation(m.server_event_not_found(), 404);
 	}
 	const { ownerId, resultsRevealedAt, deletedAt, ...rest } = event;
 	return {

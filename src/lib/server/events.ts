@@ -4,20 +4,29 @@ import { generateJoinCode, normalizeJoinCode } from './join-codes.ts';
 import { isUniqueViolation, RuleViolation } from './rules.ts';
 import { isGoneFor, isVisibleTo } from './event-access.ts';
 import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
+import { m } from '../paraglide/messages.js';
 
 type Transaction = Prisma.TransactionClient;
 
-/** What each phase means for attendees, in their words. */
+/** What each phase means for attendees, in their words (and language: read when used). */
 export const PHASE_LABELS: Record<EventPhase, string> = {
-	draft: 'Draft (only you can see it)',
-	submission: 'Submissions open',
-	voting: 'Voting open',
-	closed: 'Closed: results are out'
+	get draft() {
+		return m.server_phase_label_draft();
+	},
+	get submission() {
+		return m.server_phase_label_submission();
+	},
+	get voting() {
+		return m.server_phase_label_voting();
+	},
+	get closed() {
+		return m.server_phase_label_closed();
+	}
 };
 
 const SLUG_MAX = 48;
 
-/** A URL-safe slug from an event name: "Hack Club Scrapyard 2025!" → "hack-club-scrapyard-2025". */
+/** A URL-safe slug from an event name: Hack Club Scrapyard 2025! → hack-club-scrapyard-2025. */
 export function slugify(name: string): string {
 	const slug = name
 		.normalize('NFKD')
@@ -108,7 +117,7 @@ export async function getEventForViewer(slug: string, viewerId: string | undefin
 		}
 	});
 	if (!event || isGoneFor(event, seesDeleted) || !isVisibleTo(event, viewerId)) {
-		throw new RuleViolation('Event not found.', 404);
+		throw new RuleViolation(m.server_event_not_found(), 404);
 	}
 	// Counted for this one event (index-only scans): Prisma's `_count` here joins a GROUP BY over the
 	// attendances and projects of every event.
@@ -152,13 +161,13 @@ export async function joinEventByCode(guesser: CodeGuesser, typedCode: string, r
 	});
 	// A soft-deleted event's code stops working for everyone (it stays reserved, for a restore).
 	if (!event || event.deletedAt || !isVisibleTo(event, userId)) {
-		throw new RuleViolation('No event has that join code. Check the code and try again.', 404);
+		throw new RuleViolation(m.server_event_bad_code(), 404);
 	}
 	if (event.phase === 'draft') {
-		throw new RuleViolation('Open the event for submissions before anyone can join it.', 409);
+		throw new RuleViolation(m.server_event_draft_no_join(), 409);
 	}
 	if (event.phase === 'closed') {
-		throw new RuleViolation(`${event.name} has ended and takes no new attendees.`, 409);
+		throw new RuleViolation(m.server_event_ended({ name: event.name }), 409);
 	}
 	const joined = await db.$transaction(async (tx) => {
 		const { count } = await tx.eventAttendee.createMany({
@@ -180,7 +189,7 @@ export async function joinEventByCode(guesser: CodeGuesser, typedCode: string, r
  */
 export async function recordReferral(eventId: string, userId: string, content: string) {
 	if (!(await isAttendee(eventId, userId))) {
-		throw new RuleViolation('Join the event before answering.', 403);
+		throw new RuleViolation(m.server_event_join_before_answering(), 403);
 	}
 	try {
 		await db.referral.create({ data: { eventId, userId, content } });

@@ -1,6 +1,8 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { fieldErrors, formValues } from '$lib/schemas/forms';
+import { m } from '../paraglide/messages.js';
+import './i18n/zod.ts';
 
 type Values = Record<string, string | string[]>;
 export type FormFailure = ActionFailure<{ errors: Record<string, string>; values: Values; message?: string }>;
@@ -17,7 +19,7 @@ export async function parseForm<S extends z.ZodType>(
 	const result = schema.safeParse(values);
 	if (!result.success) {
 		const errors = fieldErrors(result.error);
-		return { failure: fail(400, { errors, values, message: 'Please correct the fields marked below.' }) };
+		return { failure: fail(400, { errors, values, message: m.server_form_correct_fields() }) };
 	}
 	return { data: result.data, values };
 }

@@ -1,6 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { consumeRateLimit } from './rate-limit.ts';
 import { RuleViolation } from './rules.ts';
+import { m } from '../paraglide/messages.js';
 
 const WINDOW_MS = 10 * 60 * 1000;
 // A person joins a handful of events and teams; 30 tries in 10 minutes leaves room for typos while
@@ -32,9 +33,6 @@ export async function limitCodeGuessing({ userId, clientAddress }: CodeGuesser):
 	const refused = checks.find((check) => !check.allowed);
 	if (refused) {
 		const minutes = Math.ceil(refused.retryAfterSeconds / 60);
-		throw new RuleViolation(
-			`Too many join attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-			429
-		);
+		throw new RuleViolation(m.server_join_too_many({ minutes }), 429);
 	}
 }

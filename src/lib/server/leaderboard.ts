@@ -6,6 +6,7 @@ import { findEventBySlug, isGoneFor } from './event-access.ts';
 import { isUuid } from './ids.ts';
 import { announceEventChange } from './live-channel.ts';
 import { RuleViolation } from './rules.ts';
+import { m } from '../paraglide/messages.js';
 
 /** Orders by score (then name, for a stable display) and gives equal scores the same rank. */
 export function assignRanks<T extends { score: number; name: string }>(rows: T[]): (T & { rank: number })[] {
@@ -130,10 +131,10 @@ export async function getLeaderboard(slug: string, viewerId: string | undefined,
 		return { event, ranking, turnout };
 	}
 	if (!board || board.event.phase === 'draft' || isGoneFor(board.event, seesDeleted)) {
-		throw new RuleViolation('Event not found.', 404);
+		throw new RuleViolation(m.server_event_not_found(), 404);
 	}
 	if (board.event.phase !== 'closed' || !board.ranking) {
-		throw new RuleViolation('The results of this event are published when voting closes.', 403);
+		throw new RuleViolation(m.server_results_after_close(), 403);
 	}
 	const { id, name, phase, deletedAt } = board.event;
 	return {
@@ -145,7 +146,7 @@ export async function getLeaderboard(slug: string, viewerId: string | undefined,
 
 /** Shows (or hides again) the ranking on the event's projector view: its owner only. */
 export async function setResultsRevealed(ownerId: string, eventId: string, revealed: boolean) {
-	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
+	if (!isUuid(eventId)) throw new RuleViolation(m.server_event_not_found(), 404);
 	const { count } = await db.$transaction(async (tx) => {
 		const updated = await tx.event.updateMany({
 			where: { id: eventId, ownerId, deletedAt: null },
@@ -154,5 +155,5 @@ export async function setResultsRevealed(ownerId: string, eventId: string, revea
 		if (updated.count > 0) await announceEventChange(tx, eventId);
 		return updated;
 	});
-	if (count === 0) throw new RuleViolation('Only the owner of the event can reveal its results.', 403);
+	if (count === 0) throw new RuleViolation(m.server_results_reveal_owner(), 403);
 }

@@ -13,6 +13,7 @@ function createMetrics() {
 		registry,
 		requestDuration: new Histogram({
 			name: 'podium_http_request_duration_seconds',
+			// i18n-ignore: for the operator's metrics scraper
 			help: 'Time to answer a request (to the response headers), by method, route id and status.',
 			labelNames: ['method', 'route', 'status'] as const,
 			buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -20,23 +21,27 @@ function createMetrics() {
 		}),
 		ballots: new Counter({
 			name: 'podium_ballots_total',
+			// i18n-ignore: for the operator's metrics scraper
 			help: 'Ballots sent: accepted (recorded, repeat, outdated) or refused, by reason.',
 			labelNames: ['result', 'reason'] as const,
 			registers: [registry]
 		}),
 		signInMails: new Counter({
 			name: 'podium_sign_in_mails_total',
+			// i18n-ignore: for the operator's metrics scraper
 			help: 'Sign-in mails handed to the mail server or outbox (sent), or that could not be (failed).',
 			labelNames: ['result'] as const,
 			registers: [registry]
 		}),
 		liveViews: new Gauge({
 			name: 'podium_live_view_connections',
+			// i18n-ignore: for the operator's metrics scraper
 			help: 'Open live-view streams (owners following an event live) in this process.',
 			registers: [registry]
 		}),
 		pool: new Gauge({
 			name: 'podium_database_pool_connections',
+			// i18n-ignore: for the operator's metrics scraper
 			help: 'Connections of the PostgreSQL pool in use, and requests waiting for one (absent on the embedded database).',
 			labelNames: ['state'] as const,
 			registers: [registry],

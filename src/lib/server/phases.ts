@@ -3,39 +3,42 @@ import { db } from './db.ts';
 import { isUuid } from './ids.ts';
 import { announceEventChange } from './live-channel.ts';
 import { RuleViolation } from './rules.ts';
+import { m } from '../paraglide/messages.js';
 
 export const PHASES: readonly EventPhase[] = ['draft', 'submission', 'voting', 'closed'];
 
 // What each phase opens up, so that a move over several phases can be described step by step.
-const OPENS: Record<EventPhase, string> = {
-	draft: 'The event is hidden from everyone but you; nobody can join it.',
-	submission: 'Attendees can join and submit or edit projects.',
-	voting: 'Submissions close (projects and teams are frozen) and attendees can vote.',
-	closed: 'Votes stop being taken; the results become public on the leaderboard.'
+const OPENS: Record<EventPhase, () => string> = {
+	draft: () => m.server_phase_opens_draft(),
+	submission: () => m.server_phase_opens_submission(),
+	voting: () => m.server_phase_opens_voting(),
+	closed: () => m.server_phase_opens_closed()
 };
 
-const BACK: Record<EventPhase, string> = {
-	draft: 'The event is hidden again from everyone but you: attendees lose access until you reopen it.',
-	submission: 'Voting stops (votes cast so far are kept) and projects can be edited again.',
-	voting: 'Results are hidden again and attendees can vote (and change their votes) once more.',
-	closed: ''
+const BACK: Record<EventPhase, () => string> = {
+	draft: () => m.server_phase_back_draft(),
+	submission: () => m.server_phase_back_submission(),
+	voting: () => m.server_phase_back_voting(),
+	closed: () => ''
 };
 
 /** What moving an event from `from` to `to` changes, in a sentence or two for the owner to confirm. */
 export function describePhaseChange(from: EventPhase, to: EventPhase): string {
 	const a = PHASES.indexOf(from);
 	const b = PHASES.indexOf(to);
-	if (a === b) return 'Nothing changes: the event is already in this phase.';
+	if (a === b) return m.server_phase_no_change();
 	if (b > a) {
-		if (to === 'closed') return from === 'voting' ? OPENS.closed : `Voting is skipped. ${OPENS.closed}`;
-		if (to === 'voting') return OPENS.voting;
-		return OPENS[to];
+		if (to === 'closed') {
+			return from === 'voting' ? OPENS.closed() : m.server_phase_voting_skipped({ then: OPENS.closed() });
+		}
+		if (to === 'voting') return OPENS.voting();
+		return OPENS[to]();
 	}
-	if (to === 'voting') return BACK.voting;
+	if (to === 'voting') return BACK.voting();
 	if (to === 'submission') {
-		return from === 'closed' ? `Results are hidden again. ${BACK.submission}` : BACK.submission;
+		return from === 'closed' ? m.server_phase_results_hidden({ then: BACK.submission() }) : BACK.submission();
 	}
-	return BACK.draft;
+	return BACK.draft();
 }
 
 /**
@@ -47,17 +50,17 @@ export async function changeEventPhase(
 	eventId: string,
 	phase: EventPhase
 ): Promise<{ from: EventPhase; to: EventPhase }> {
-	if (!PHASES.includes(phase)) throw new RuleViolation('Choose one of the phases.');
-	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
+	if (!PHASES.includes(phase)) throw new RuleViolation(m.server_phase_choose());
+	if (!isUuid(eventId)) throw new RuleViolation(m.server_event_not_found(), 404);
 	return db.$transaction(async (tx) => {
 		// FOR UPDATE: a ballot being cast holds this row FOR SHARE, so closing voting waits for the
 		// ballots already under way and every later one sees the new phase.
 		const rows = await tx.$queryRaw<{ phase: EventPhase; owner_id: string }[]>`
 			SELECT phase, owner_id FROM events WHERE id = ${eventId}::uuid FOR UPDATE`;
 		const event = rows[0];
-		if (!event) throw new RuleViolation('Event not found.', 404);
+		if (!event) throw new RuleViolation(m.server_event_not_found(), 404);
 		if (event.owner_id !== ownerId) {
-			throw new RuleViolation('Only the owner of the event can change its phase.', 403);
+			throw new RuleViolation(m.server_phase_owner_only(), 403);
 		}
 		if (event.phase !== phase) await applyPhase(tx, eventId, phase);
 		return { from: event.phase, to: phase };

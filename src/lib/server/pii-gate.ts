@@ -1,5 +1,6 @@
 import { db } from './db.ts';
 import { RuleViolation } from './rules.ts';
+import { m } from '../paraglide/messages.js';
 
 // The PII gate: an event whose owner (or a platform admin) turned on "address and birth date required"
 // takes projects, and teammates joining them, only from people who have those on file. Grant programmes
@@ -13,10 +14,10 @@ export const PII_MISSING = 'pii-missing';
 // What counts as an address on file: enough to post something. State and ZIP code are not required
 // (many countries have neither).
 const REQUIRED = [
-	['street1', 'street address'],
-	['city', 'city'],
-	['country', 'country'],
-	['dob', 'date of birth']
+	['street1', () => m.server_pii_street()],
+	['city', () => m.server_pii_city()],
+	['country', () => m.server_pii_country()],
+	['dob', () => m.server_pii_dob()]
 ] as const;
 
 /** What of the address and birth date `userId` has not filled in, in words ("street address", ...). */
@@ -25,11 +26,11 @@ export async function missingPersonalDetails(userId: string): Promise<string[]> 
 		where: { id: userId },
 		select: { street1: true, city: true, country: true, dob: true }
 	});
-	if (!user) return REQUIRED.map(([, label]) => label);
+	if (!user) return REQUIRED.map(([, label]) => label());
 	return REQUIRED.filter(([field]) => {
 		const value = user[field];
 		return value === null || (typeof value === 'string' && value.trim() === '');
-	}).map(([, label]) => label);
+	}).map(([, label]) => label());
 }
 
 /** Refuses (403, reason PII_MISSING) when the event has the gate on and `userId` lacks a detail. */
@@ -37,12 +38,7 @@ export async function checkPersonalDetails(event: { piiRequired: boolean }, user
 	if (!event.piiRequired) return;
 	const missing = await missingPersonalDetails(userId);
 	if (missing.length === 0) return;
-	throw new RuleViolation(
-		`This event needs your address and date of birth on file before you submit or join a project. ` +
-			`Your profile is missing: ${missing.join(', ')}.`,
-		403,
-		PII_MISSING
-	);
+	throw new RuleViolation(m.server_pii_required({ missing: missing.join(', ') }), 403, PII_MISSING);
 }
 
 /** The profile page, asked to come back to `back` once saved. */

@@ -9,10 +9,11 @@ import { limitCodeGuessing, type CodeGuesser } from './join-limits.ts';
 import { shuffleFor } from './results/ballot-design.ts';
 import { checkPersonalDetails } from './pii-gate.ts';
 import { requestProjectCheck } from './validators/run.ts';
+import { m } from '../paraglide/messages.js';
 
 // Teams and project details change only while submissions are open: once voting starts, what people
 // vote on (and who may not vote for it) stays put.
-const SUBMISSIONS_CLOSED = 'Submissions are closed for this event: projects can no longer be changed.';
+const SUBMISSIONS_CLOSED = () => m.server_project_submissions_closed();
 
 async function loadProject(projectId: string) {
 	const project = await db.project.findUnique({
@@ -26,7 +27,7 @@ async function loadProject(projectId: string) {
 		}
 	});
 	// Projects of a soft-deleted event are as gone as the event itself.
-	if (!project || project.event.deletedAt) throw new RuleViolation('Project not found.', 404);
+	if (!project || project.event.deletedAt) throw new RuleViolation(m.server_project_not_found(), 404);
 	return project;
 }
 
@@ -38,7 +39,7 @@ function teamRole(project: Awaited<ReturnType<typeof loadProject>>, userId: stri
 
 function requireDemoLink(input: ProjectInput, demoLinksOptional: boolean) {
 	if (!demoLinksOptional && !input.demoUrl) {
-		throw new RuleViolation('This event asks for a demo link: add one.');
+		throw new RuleViolation(m.server_project_demo_required());
 	}
 }
 
@@ -48,11 +49,11 @@ export async function createProject(userId: string, eventId: string, input: Proj
 		where: { id: eventId },
 		select: { phase: true, demoLinksOptional: true, piiRequired: true, deletedAt: true }
 	});
-	if (!event || event.deletedAt) throw new RuleViolation('Event not found.', 404);
+	if (!event || event.deletedAt) throw new RuleViolation(m.server_event_not_found(), 404);
 	if (!(await isAttendee(eventId, userId))) {
-		throw new RuleViolation('Join the event before submitting a project to it.', 403);
+		throw new RuleViolation(m.server_project_join_event_first(), 403);
 	}
-	if (event.phase !== 'submission') throw new RuleViolation('Submissions are not open for this event.', 409);
+	if (event.phase !== 'submission') throw new RuleViolation(m.server_project_submissions_not_open(), 409);
 	requireDemoLink(input, event.demoLinksOptional);
 	await refuseSecondProject(userId, eventId);
 	await checkPersonalDetails(event, userId);
@@ -93,18 +94,15 @@ export function findOwnedProject(userId: string, eventId: string) {
 async function refuseSecondProject(userId: string, eventId: string) {
 	const owned = await findOwnedProject(userId, eventId);
 	if (owned) {
-		throw new RuleViolation(
-			`You already have a project in this event (${owned.name}). Edit it, or join a teammate's project with its code.`,
-			409
-		);
+		throw new RuleViolation(m.server_project_already_have({ name: owned.name }), 409);
 	}
 }
 
 /** Changes a project's details: its owner or a collaborator, while submissions are open. */
 export async function updateProject(userId: string, projectId: string, input: ProjectInput) {
 	const project = await loadProject(projectId);
-	if (!teamRole(project, userId)) throw new RuleViolation('Only the team can edit this project.', 403);
-	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	if (!teamRole(project, userId)) throw new RuleViolation(m.server_project_team_only(), 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED(), 409);
 	requireDemoLink(input, project.event.demoLinksOptional);
 	await db.project.update({
 		where: { id: projectId },
@@ -123,8 +121,8 @@ export async function updateProject(userId: string, projectId: string, input: Pr
 /** Deletes a project (and its team links): its owner only, while submissions are open. */
 export async function deleteProject(userId: string, projectId: string) {
 	const project = await loadProject(projectId);
-	if (project.ownerId !== userId) throw new RuleViolation('Only the owner can delete this project.', 403);
-	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	if (project.ownerId !== userId) throw new RuleViolation(m.server_project_owner_delete(), 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED(), 409);
 	await db.project.delete({ where: { id: projectId } });
 	return { eventSlug: project.event.slug };
 }
@@ -147,13 +145,13 @@ export async function joinProjectByCode(guesser: CodeGuesser, typedCode: string)
 		}
 	});
 	if (!project || project.event.deletedAt || !isVisibleTo(project.event, userId)) {
-		throw new RuleViolation('No project has that join code. Check the code and try again.', 404);
+		throw new RuleViolation(m.server_project_bad_code(), 404);
 	}
 	if (project.ownerId === userId) return { projectId: project.id, alreadyInTeam: true };
 	if (!(await isAttendee(project.eventId, userId))) {
-		throw new RuleViolation("Join the project's event first, then use the project's code.", 403);
+		throw new RuleViolation(m.server_project_join_event_then_code(), 403);
 	}
-	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED(), 409);
 	await checkPersonalDetails(project.event, userId);
 	const { count } = await db.projectCollaborator.createMany({
 		data: [{ projectId: project.id, userId }],
@@ -166,20 +164,21 @@ export async function joinProjectByCode(guesser: CodeGuesser, typedCode: string)
 export async function leaveProject(userId: string, projectId: string) {
 	const project = await loadProject(projectId);
 	if (project.ownerId === userId) {
-		throw new RuleViolation('The owner cannot leave their project; delete it instead.', 409);
+		throw new RuleViolation(m.server_project_owner_cannot_leave(), 409);
 	}
-	if (teamRole(project, userId) !== 'collaborator') throw new RuleViolation('You are not on this team.', 403);
-	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	if (teamRole(project, userId) !== 'collaborator')
+		throw new RuleViolation(m.server_project_not_on_team(), 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED(), 409);
 	await db.projectCollaborator.delete({ where: { projectId_userId: { projectId, userId } } });
 }
 
 /** The owner removes a collaborator from the team, while submissions are open. */
 export async function removeCollaborator(ownerId: string, projectId: string, collaboratorId: string) {
 	const project = await loadProject(projectId);
-	if (project.ownerId !== ownerId) throw new RuleViolation('Only the owner can change the team.', 403);
-	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED, 409);
+	if (project.ownerId !== ownerId) throw new RuleViolation(m.server_project_owner_team(), 403);
+	if (project.event.phase !== 'submission') throw new RuleViolation(SUBMISSIONS_CLOSED(), 409);
 	const { count } = await db.projectCollaborator.deleteMany({ where: { projectId, userId: collaboratorId } });
-	if (count === 0) throw new RuleViolation('That person is not on this team.', 404);
+	if (count === 0) throw new RuleViolation(m.server_project_person_not_on_team(), 404);
 }
 
 /**
@@ -222,7 +221,7 @@ export async function getProjectForViewer(
 		}
 	});
 	if (!project || isGoneFor(project.event, seesDeleted) || !isVisibleTo(project.event, viewerId)) {
-		throw new RuleViolation('Project not found.', 404);
+		throw new RuleViolation(m.server_project_not_found(), 404);
 	}
 	const role =
 		project.ownerId === viewerId

@@ -1,6 +1,7 @@
 import { fail, redirect, type ActionFailure } from '@sveltejs/kit';
 import { createHash, randomBytes } from 'node:crypto';
 import { db } from './db.ts';
+import { m } from '../paraglide/messages.js';
 
 /** The hidden field that carries a rendered form's one-time token (see src/lib/components/FormToken.svelte). */
 export const FORM_TOKEN_FIELD = 'formToken';
@@ -45,9 +46,7 @@ export async function redirectOnce<F extends Record<string, unknown> = never>(
 		if (earlier !== 'freed') redirect(303, earlier);
 	}
 	return fail(409, {
-		message:
-			'This form was sent already and is still being handled. Check whether it went through (for ' +
-			'example on your events page); to send it again anyway, reload this page first.'
+		message: m.server_form_sent_already()
 	});
 }
 

@@ -8,6 +8,7 @@ import { projectCardSelect, toProjectCard } from './projects.ts';
 import { arrangeBallot } from './results/exposure.ts';
 import { receiptOf } from './results/receipt-code.ts';
 import { RuleViolation } from './rules.ts';
+import { m } from '../paraglide/messages.js';
 
 /** How many projects each attendee picks: 1 below 4 projects, 2 from 4 to 19, 3 from 20. */
 export function voteLimitFor(projectCount: number): number {
@@ -16,23 +17,15 @@ export function voteLimitFor(projectCount: number): number {
 	return 3;
 }
 
-const NOT_ATTENDING = 'Only attendees of this event can vote: join the event first.';
+const NOT_ATTENDING = () => m.server_vote_not_attending();
 
 /** Why a ballot cannot be taken in `phase`, or nothing in `voting`. */
 function phaseRefusal(phase: EventPhase): RuleViolation | undefined {
 	if (phase === 'voting') return undefined;
 	if (phase === 'closed') {
-		return new RuleViolation(
-			'Voting has closed for this event: ballots can no longer change.',
-			409,
-			'voting-closed'
-		);
+		return new RuleViolation(m.server_vote_closed(), 409, 'voting-closed');
 	}
-	return new RuleViolation(
-		'Voting has not opened yet for this event: come back when the organisers open it.',
-		409,
-		'voting-not-open'
-	);
+	return new RuleViolation(m.server_vote_not_open(), 409, 'voting-not-open');
 }
 
 /**
@@ -57,8 +50,8 @@ export async function getBallot(voterId: string, eventId: string, { full = false
 		db.project.findMany({ where: notMine, select: { id: true } }),
 		db.vote.findMany({ where: { eventId, voterId }, select: { projectId: true } })
 	]);
-	if (!event || event.deletedAt) throw new RuleViolation('Event not found.', 404);
-	if (!attendance) throw new RuleViolation(NOT_ATTENDING, 403, 'not-attending');
+	if (!event || event.deletedAt) throw new RuleViolation(m.server_event_not_found(), 404);
+	if (!attendance) throw new RuleViolation(NOT_ATTENDING(), 403, 'not-attending');
 	const closed = phaseRefusal(event.phase);
 	if (closed) throw closed;
 	const picks = votes.map((v) => v.projectId);
@@ -87,21 +80,21 @@ export async function getBallot(voterId: string, eventId: string, { full = false
 
 // What the database trigger votes_enforce_ballot_rules says if a vote ever slips past cast_ballot's
 // checks: the same refusals, in the voter's words.
-const TRIGGER_REFUSALS: Record<string, string> = {
+const TRIGGER_REFUSALS: Record<string, () => string> = {
 	votes_voter_attends: NOT_ATTENDING,
-	votes_not_own_project: "You cannot vote for your own project or your team's.",
-	votes_within_limit: 'That ballot has more picks than this event allows.'
+	votes_not_own_project: () => m.server_vote_own_project(),
+	votes_within_limit: () => m.server_vote_too_many()
 };
 
 function refusalOf(error: unknown): RuleViolation | undefined {
 	if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
 	const text = `${error.message} ${JSON.stringify(error.meta ?? {})}`;
 	const constraint = Object.keys(TRIGGER_REFUSALS).find((name) => text.includes(name));
-	return constraint ? new RuleViolation(TRIGGER_REFUSALS[constraint], 409) : undefined;
+	return constraint ? new RuleViolation(TRIGGER_REFUSALS[constraint](), 409) : undefined;
 }
 
-const NOT_IN_EVENT = 'One of your picks is not a project of this event. Reload the ballot and pick again.';
-const UNREADABLE_STAMP = 'This ballot could not be read. Reload the page and send it again.';
+const NOT_IN_EVENT = () => m.server_vote_not_in_event();
+const UNREADABLE_STAMP = () => m.server_vote_unreadable();
 
 /** The refusal for each outcome of the database function cast_ballot, in the voter's words. */
 function refusalFor(outcome: string, limit: number, picked: number): RuleViolation | undefined {
@@ -111,26 +104,21 @@ function refusalFor(outcome: string, limit: number, picked: number): RuleViolati
 		case 'outdated':
 			return undefined;
 		case 'event_not_found':
-			return new RuleViolation('Event not found.', 404);
+			return new RuleViolation(m.server_event_not_found(), 404);
 		case 'not_attending':
-			return new RuleViolation(NOT_ATTENDING, 403);
+			return new RuleViolation(NOT_ATTENDING(), 403);
 		case 'phase_draft':
 		case 'phase_submission':
 		case 'phase_closed':
 			return phaseRefusal(outcome.slice('phase_'.length) as EventPhase);
 		case 'not_in_event':
-			return new RuleViolation(NOT_IN_EVENT);
+			return new RuleViolation(NOT_IN_EVENT());
 		case 'own_project':
-			return new RuleViolation("You cannot vote for your own project or your team's.");
+			return new RuleViolation(m.server_vote_own_project());
 		case 'voided':
-			return new RuleViolation(
-				'Your ballot in this event was voided by the organisers: you cannot vote again here.',
-				403
-			);
+			return new RuleViolation(m.server_vote_voided(), 403);
 		case 'too_many':
-			return new RuleViolation(
-				`You can pick at most ${limit} ${limit === 1 ? 'project' : 'projects'} in this event; you picked ${picked}.`
-			);
+			return new RuleViolation(m.server_vote_pick_at_most({ limit, picked }));
 		default:
 			throw new Error(`cast_ballot answered an unknown outcome: ${outcome}`);
 	}
@@ -174,7 +162,7 @@ export function castBallot(
 	stamp?: BallotStamp,
 	client?: string
 ) {
-	if (!isUuid(eventId)) return Promise.reject(new RuleViolation('Event not found.', 404));
+	if (!isUuid(eventId)) return Promise.reject(new RuleViolation(m.server_event_not_found(), 404));
 	return recordBallot(voterId, { id: eventId }, projectIds, stamp, client);
 }
 
@@ -204,13 +192,13 @@ async function recordBallot(
 	client: string | undefined
 ): Promise<CastBallot> {
 	if (projectIds.length === 0) {
-		throw new RuleViolation('Pick at least one project before you send your ballot.');
+		throw new RuleViolation(m.server_vote_pick_one());
 	}
 	if (new Set(projectIds).size !== projectIds.length) {
-		throw new RuleViolation('You picked the same project more than once: pick each project at most once.');
+		throw new RuleViolation(m.server_vote_same_twice());
 	}
-	if (!projectIds.every(isUuid) || !isUuid(voterId)) throw new RuleViolation(NOT_IN_EVENT);
-	if (stamp && !isStamp(stamp)) throw new RuleViolation(UNREADABLE_STAMP);
+	if (!projectIds.every(isUuid) || !isUuid(voterId)) throw new RuleViolation(NOT_IN_EVENT());
+	if (stamp && !isStamp(stamp)) throw new RuleViolation(UNREADABLE_STAMP());
 	const eventId = 'id' in event ? event.id : null;
 	const slug = 'slug' in event ? event.slug : null;
 
@@ -237,7 +225,7 @@ async function recordBallot(
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
-	if (rows.length === 0) throw new RuleViolation('Event not found.', 404);
+	if (rows.length === 0) throw new RuleViolation(m.server_event_not_found(), 404);
 	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
 	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);

@@ -2,6 +2,7 @@ import { db } from '../db.ts';
 import type { EventPhase, Prisma } from '../generated/prisma/client.ts';
 import { RuleViolation } from '../rules.ts';
 import { isVisibleTo } from '../event-access.ts';
+import { m } from '../../paraglide/messages.js';
 
 /** The event fields every admin page needs. */
 export interface OwnedEvent {
@@ -49,13 +50,13 @@ function checkOwner(event: OwnedEventRow | null, visitor: OwnerPagesVisitor): Ow
 		// A draft is invisible to everyone but its owner, so a stranger learns nothing, not even that it
 		// exists; a deleted event is gone for everyone but platform admins.
 		if (!event || event.deletedAt || !isVisibleTo(event, visitor.id)) {
-			throw new RuleViolation('Event not found.', 404);
+			throw new RuleViolation(m.server_event_not_found(), 404);
 		}
 		if (event.ownerId !== visitor.id) {
-			throw new RuleViolation('Only the owner of this event can use its admin pages.', 403);
+			throw new RuleViolation(m.server_admin_owner_only(), 403);
 		}
 	} else if (!event) {
-		throw new RuleViolation('Event not found.', 404);
+		throw new RuleViolation(m.server_event_not_found(), 404);
 	}
 	return {
 		id: event.id,

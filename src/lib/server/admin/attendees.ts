@@ -5,6 +5,7 @@ import { RuleViolation } from '../rules.ts';
 import { lockOwnedEvent, type Actor } from './access.ts';
 import { recordAuditEntry } from './audit.ts';
 import { pageOf, type PageRequest } from './paging.ts';
+import { m } from '../../paraglide/messages.js';
 
 /** Matches a search text against names and email, case-insensitively. */
 export function userSearch(q: string | undefined): Prisma.UserWhereInput | undefined {
@@ -83,7 +84,7 @@ export async function deleteAttendance(
 		where: { eventId_userId: { eventId, userId } },
 		select: { user: { select: { displayName: true, email: true } } }
 	});
-	if (!attendee) throw new RuleViolation('That person does not attend this event (any more).', 404);
+	if (!attendee) throw new RuleViolation(m.server_attendee_gone(), 404);
 	const removed = { projects: 0, votesOnProjects: 0, teams: 0, votes: 0 };
 	if (options.removeVotes) {
 		removed.votes = (await tx.vote.deleteMany({ where: { eventId, voterId: userId } })).count;
@@ -108,7 +109,7 @@ export async function deleteAttendance(
 	return {
 		user: attendee.user,
 		removed,
-		/** "Removed the attendee ..., with ..." for the audit logs. */
+		/** What was removed, for the audit logs (stored: in English). */
 		summary: `Removed the attendee ${who}${also.length ? `, with ${also.join(' and ')}` : '; their projects and votes stay'}.`
 	};
 }

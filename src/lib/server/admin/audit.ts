@@ -60,6 +60,7 @@ export async function recordPhaseChange(
 		event,
 		actor,
 		action: 'phase_changed',
+		// i18n-ignore: the audit record is stored, and read by every owner in one language
 		summary: `Moved the event from ${change.from} to ${change.to}.`,
 		details: { from: change.from, to: change.to }
 	});

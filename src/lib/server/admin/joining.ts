@@ -33,6 +33,7 @@ export async function regenerateEventJoinCode(actor: Actor, eventId: string) {
 					event,
 					actor,
 					action: 'join_code_regenerated',
+					// i18n-ignore: the audit record is stored, and read by every owner in one language
 					summary: `Replaced the join code ${event.joinCode}; the old code and its link no longer work.`,
 					details: { oldJoinCode: event.joinCode }
 				});

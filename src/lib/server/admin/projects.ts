@@ -5,6 +5,7 @@ import { RuleViolation } from '../rules.ts';
 import { lockOwnedEvent, type Actor } from './access.ts';
 import { recordAuditEntry } from './audit.ts';
 import { pageOf, type PageRequest } from './paging.ts';
+import { m } from '../../paraglide/messages.js';
 
 const teamSelect = {
 	owner: { select: { id: true, displayName: true } },
@@ -78,7 +79,7 @@ export async function removeProject(actor: Actor, eventId: string, projectId: st
 			where: { id: projectId, eventId },
 			select: { name: true, _count: { select: { votes: true } } }
 		});
-		if (!project) throw new RuleViolation('That project is not in this event (any more).', 404);
+		if (!project) throw new RuleViolation(m.server_check_not_in_event(), 404);
 		await tx.project.delete({ where: { id: projectId } });
 		await announceEventChange(tx, eventId);
 		await recordAuditEntry(tx, {

@@ -3,6 +3,7 @@ import { db } from '../db.ts';
 import { RuleViolation } from '../rules.ts';
 import { lockOwnedEvent, type Actor } from './access.ts';
 import { recordAuditEntry } from './audit.ts';
+import { m } from '../../paraglide/messages.js';
 
 /** The event's editable settings, for the settings form. */
 export async function getEventSettings(eventId: string) {
@@ -68,7 +69,7 @@ export async function deleteEvent(actor: Actor, eventId: string, typedName: stri
 	return db.$transaction(async (tx) => {
 		const event = await lockOwnedEvent(tx, actor.id, eventId);
 		if (typedName.trim() !== event.name.trim()) {
-			throw new RuleViolation(`Type the event's name exactly ("${event.name}") to delete it.`);
+			throw new RuleViolation(m.server_delete_type_name({ name: event.name }));
 		}
 		const { _count: counts } = await tx.event.findUniqueOrThrow({
 			where: { id: eventId },
@@ -89,10 +90,18 @@ export async function deleteEvent(actor: Actor, eventId: string, typedName: stri
 	});
 }
 
-/** What each phase allows, shown beside the phase control. */
+/** What each phase allows, shown beside the phase control (read when used: in the request's language). */
 export const PHASE_ALLOWS = {
-	draft: 'Only you can see the event. Nobody can join, submit or vote.',
-	submission: 'People join with the code and submit or edit projects and teams. No voting yet.',
-	voting: 'Projects and teams are frozen; attendees vote (and may change their picks). Results stay hidden.',
-	closed: 'No more votes and no new attendees. The leaderboard is public.'
-} as const;
+	get draft() {
+		return m.server_phase_allows_draft();
+	},
+	get submission() {
+		return m.server_phase_allows_submission();
+	},
+	get voting() {
+		return m.server_phase_allows_voting();
+	},
+	get closed() {
+		return m.server_phase_allows_closed();
+	}
+};

@@ -1,5 +1,6 @@
 import MailChecker from 'mailchecker';
 import { config } from '../config.ts';
+import { m } from '../../paraglide/messages.js';
 
 // mailchecker is CommonJS: its functions arrive as the default export under Node's ESM loader.
 const disposableDomains = MailChecker.blacklist();
@@ -15,13 +16,13 @@ export function isDisposableEmail(email: string): boolean {
 	return false;
 }
 
-export const DISPOSABLE_EMAIL_MESSAGE =
-	'This Podium does not accept addresses from disposable-mail services. Please use an address you keep.';
+/** The sentence that refuses a disposable address, in the request's language. */
+export const disposableEmailMessage = () => m.server_disposable_email();
 
 /**
  * The sentence that refuses `email` when this instance blocks disposable addresses
  * (BLOCK_DISPOSABLE_EMAIL), else null. Every way of signing in asks it before creating or using an account.
  */
 export function refuseDisposableEmail(email: string, block = config().blockDisposableEmail): string | null {
-	return block && isDisposableEmail(email) ? DISPOSABLE_EMAIL_MESSAGE : null;
+	return block && isDisposableEmail(email) ? disposableEmailMessage() : null;
 }

@@ -3,6 +3,7 @@ import { findOwnedEvent, type OwnedEvent } from '../admin/access.ts';
 import { orError } from '../rules.ts';
 import { pathOf } from './redirect.ts';
 import type { SessionUser } from './sessions.ts';
+import { m } from '../../paraglide/messages.js';
 
 /**
  * The signed-in user, with a completed profile. A signed-out visitor is sent to sign in, and one who
@@ -46,6 +47,6 @@ export async function requireEventOwner(
  */
 export function requirePlatformAdmin(event: RequestEvent): SessionUser {
 	const user = requireUser(event);
-	if (!user.isPlatformAdmin) error(403, 'Only platform admins can use this page.');
+	if (!user.isPlatformAdmin) error(403, m.server_platform_admins_only());
 	return user;
 }

@@ -7,6 +7,7 @@ import { safeRedirectPath } from './redirect.ts';
 import { isPlatformAdminEmail, readMaintenance } from '../maintenance/mode.ts';
 import { createSession, type Session } from './sessions.ts';
 import { findOrCreateUser, normaliseEmail } from './sign-in-links.ts';
+import { m } from '../../paraglide/messages.js';
 
 // "Sign in with <provider>" over OpenID Connect (authorization code flow with PKCE, state and nonce),
 // with openid-client. The account is the one of the provider's *verified* email address, found or
@@ -53,13 +54,13 @@ export type OidcFailure = {
 
 function failure(reason: OidcFailure['reason'], name: string, detail?: string): OidcFailure {
 	const messages: Record<OidcFailure['reason'], string> = {
-		'not-configured': 'Signing in with another account is not set up on this Podium.',
-		'provider-down': `${name} is not answering right now, so you could not be signed in. Try again in a few minutes, or sign in with an email link.`,
-		state: `This sign-in with ${name} could not be matched to one started in this browser (it may have expired, or been started in another browser). Please start again.`,
-		unverified: `${name} has not verified the email address of your account there, so it cannot sign you in here. Verify it at ${name}, or sign in with an email link.`,
-		refused: `${name} did not sign you in${detail ? ` (${detail})` : ''}. Please try again, or sign in with an email link.`,
+		'not-configured': m.server_oidc_not_configured(),
+		'provider-down': m.server_oidc_provider_down({ name }),
+		state: m.server_oidc_state({ name }),
+		unverified: m.server_oidc_unverified({ name }),
+		refused: detail ? m.server_oidc_refused_detail({ name, detail }) : m.server_oidc_refused({ name }),
 		disposable: detail ?? '',
-		maintenance: `Podium is in read-only maintenance: ${detail ?? ''} Only platform admins can sign in until it ends.`
+		maintenance: m.server_oidc_maintenance({ detail: detail ?? '' })
 	};
 	return { ok: false, reason, message: messages[reason] };
 }

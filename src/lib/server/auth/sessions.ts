@@ -17,7 +17,7 @@ export interface SessionUser {
 	email: string;
 	firstName: string;
 	lastName: string | null;
-	/** What others see: the chosen display name, else "First L." (empty until the profile is filled). */
+	/** What others see: the chosen display name, else the first name and last initial (empty until the profile is filled). */
 	displayName: string;
 	/** False until the first-sign-in profile step is done; requireUser sends such users there. */
 	profileComplete: boolean;

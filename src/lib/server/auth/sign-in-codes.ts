@@ -8,6 +8,7 @@ import { RuleViolation } from '../rules.ts';
 import { refuseDisposableEmail } from './disposable.ts';
 import { createSession, type Session } from './sessions.ts';
 import { normaliseEmail } from './sign-in-links.ts';
+import { m } from '../../paraglide/messages.js';
 
 // An event's owner can hand an attendee a code to type on the sign-in page, for someone who cannot get
 // their mail at the venue. The owner could sign in as that attendee with it; that is why codes are only
@@ -76,12 +77,10 @@ export async function issueSignInCode(actor: Actor, eventId: string, email: stri
 			select: { user: { select: { id: true, email: true, displayName: true, platformAdminSince: true } } }
 		});
 		if (!attendee) {
-			throw new RuleViolation(`${address} does not attend this event: codes are only for its attendees.`);
+			throw new RuleViolation(m.server_code_not_attendee({ address }));
 		}
 		if (attendee.user.platformAdminSince) {
-			throw new RuleViolation(
-				'Platform admins sign in with their email link; no code can be issued for them.'
-			);
+			throw new RuleViolation(m.server_code_admin());
 		}
 		const expiresAt = new Date(now.getTime() + SIGN_IN_CODE_LIFETIME_MS);
 		await tx.signInCode.updateMany({
@@ -93,6 +92,7 @@ export async function issueSignInCode(actor: Actor, eventId: string, email: stri
 			event,
 			actor,
 			action: 'sign_in_code_issued',
+			// i18n-ignore: the audit record is stored, and read by every owner in one language
 			summary: `Issued a sign-in code for ${attendee.user.email}, valid until ${expiresAt.toISOString()}.`,
 			details: { userId: attendee.user.id, expiresAt: expiresAt.toISOString() }
 		});
@@ -104,8 +104,7 @@ export type CodeSignInResult =
 	| { ok: true; token: string; session: Session; redirectTo: string; profileComplete: boolean }
 	| { ok: false; message: string; retryAfterSeconds?: number };
 
-const WRONG_CODE =
-	'That code does not work for this address: it may be mistyped, used already or expired (codes last 15 minutes). Ask the organiser for a new one.';
+const WRONG_CODE = () => m.server_code_wrong();
 
 /**
  * Signs in with an organiser-issued code: within the limits, finds the attendee's unused, unexpired code
@@ -132,13 +131,13 @@ export async function signInWithCode(input: {
 		if (!hit.allowed) {
 			return {
 				ok: false,
-				message: `Too many attempts. Please wait ${Math.ceil(hit.retryAfterSeconds / 60)} minute(s) and try again.`,
+				message: m.server_code_too_many({ minutes: Math.ceil(hit.retryAfterSeconds / 60) }),
 				retryAfterSeconds: hit.retryAfterSeconds
 			};
 		}
 	}
 	const code = normaliseSignInCode(input.code);
-	if (code.length !== CODE_LENGTH) return { ok: false, message: WRONG_CODE };
+	if (code.length !== CODE_LENGTH) return { ok: false, message: WRONG_CODE() };
 	const candidates = await db.signInCode.findMany({
 		where: { user: { email, deletedAt: null }, usedAt: null, expiresAt: { gt: now } },
 		select: {
@@ -183,5 +182,5 @@ export async function signInWithCode(input: {
 			profileComplete: candidate.user.profileCompletedAt !== null
 		};
 	}
-	return { ok: false, message: WRONG_CODE };
+	return { ok: false, message: WRONG_CODE() };
 }

@@ -9,6 +9,8 @@ import { refuseDisposableEmail } from './disposable.ts';
 import { safeRedirectPath } from './redirect.ts';
 import { createSession, pruneExpiredSessions, type Session } from './sessions.ts';
 import { generateToken, hashToken, looksLikeToken } from './tokens.ts';
+import { m } from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
 
 export const SIGN_IN_LINK_LIFETIME_MS = 15 * 60 * 1000;
 
@@ -106,23 +108,23 @@ export async function requestSignInLink(input: {
 function composeSignInMail(link: string) {
 	const minutes = SIGN_IN_LINK_LIFETIME_MS / 60_000;
 	const text = [
-		'Hi,',
+		m.server_mail_hi(),
 		'',
-		'Open this link to sign in to Podium:',
+		m.server_signin_mail_open(),
 		'',
 		link,
 		'',
-		`The link works once, for the next ${minutes} minutes.`,
-		'If you did not ask to sign in, ignore this message: nothing happens without the link.'
+		m.server_signin_mail_lifetime({ minutes }),
+		m.server_signin_mail_ignore()
 	].join('\n');
 	const html = `<!doctype html>
-<html><body style="font-family: sans-serif; line-height: 1.5">
-<p>Hi,</p>
-<p><a href="${link}" style="display: inline-block; padding: 10px 16px; background: #4f46e5; color: #fff; border-radius: 6px; text-decoration: none">Sign in to Podium</a></p>
-<p>Or paste this address into your browser:<br>${link}</p>
-<p>The link works once, for the next ${minutes} minutes. If you did not ask to sign in, ignore this message: nothing happens without the link.</p>
+<html lang="${getLocale()}"><body style="font-family: sans-serif; line-height: 1.5">
+<p>${m.server_mail_hi()}</p>
+<p><a href="${link}" style="display: inline-block; padding: 10px 16px; background: #4f46e5; color: #fff; border-radius: 6px; text-decoration: none">${m.server_signin_mail_button()}</a></p>
+<p>${m.server_signin_mail_paste()}<br>${link}</p>
+<p>${m.server_signin_mail_lifetime({ minutes })} ${m.server_signin_mail_ignore()}</p>
 </body></html>`;
-	return { subject: 'Your Podium sign-in link', text, html };
+	return { subject: m.server_signin_mail_subject(), text, html };
 }
 
 export type SignInLinkState =

@@ -1,5 +1,7 @@
-import { isStorableText, NOT_ALLOWED } from './storable-text';
+import { isStorableText, notAllowed } from './storable-text';
 import type { Refusal } from './refusals';
+import { m } from '$lib/paraglide/messages';
+import { intlLocale } from '$lib/intl';
 
 // Every POST in this app is a form action, sent by a browser as one of these two types (use:enhance
 // sends the first). SvelteKit itself also lets text/plain through to actions, where request.formData()
@@ -17,9 +19,11 @@ function statusOf(error: unknown): number | undefined {
 	return typeof status === 'number' ? status : undefined;
 }
 
-/** A field name as a message may quote it: short, and only when it is itself printable text. */
-function quoted(name: string): string {
-	return isStorableText(name) ? `"${name.slice(0, 60)}"` : 'with a name that';
+/** The refusal of a field: its name quoted, short, and only when the name is itself printable text. */
+function fieldRefusal(name: string): string {
+	return isStorableText(name)
+		? m.server_form_field_not_allowed({ name: name.slice(0, 60), what: notAllowed() })
+		: m.server_form_field_name_not_allowed({ what: notAllowed() });
 }
 
 /**
@@ -30,9 +34,12 @@ function quoted(name: string): string {
 export async function inspectFormBody(request: Request): Promise<Refusal | undefined> {
 	const type = mediaType(request.headers.get('content-type'));
 	if (!FORM_TYPES.includes(type)) {
+		const types = new Intl.ListFormat(intlLocale(), { type: 'disjunction' }).format(FORM_TYPES);
 		return {
 			status: 415,
-			message: `Forms are sent as ${FORM_TYPES.join(' or ')}, not as ${type.slice(0, 80) || 'a body without a Content-Type'}.`
+			message: type
+				? m.server_form_type({ types, type: type.slice(0, 80) })
+				: m.server_form_type_missing({ types })
 		};
 	}
 	let form: FormData;
@@ -40,14 +47,14 @@ export async function inspectFormBody(request: Request): Promise<Refusal | undef
 		form = await request.clone().formData();
 	} catch (error) {
 		if (statusOf(error) === 413) {
-			return { status: 413, message: `The form is too large: ${(error as Error).message}` };
+			return { status: 413, message: m.server_form_too_large({ detail: (error as Error).message }) };
 		}
-		return { status: 400, message: 'The form could not be read: its body is incomplete or malformed.' };
+		return { status: 400, message: m.server_form_unreadable() };
 	}
 	for (const [name, value] of form) {
 		const text = typeof value === 'string' ? value : value.name;
 		if (!isStorableText(name) || !isStorableText(text)) {
-			return { status: 400, message: `A form field ${quoted(name)} contains ${NOT_ALLOWED}.` };
+			return { status: 400, message: fieldRefusal(name) };
 		}
 	}
 	return undefined;

@@ -1,12 +1,16 @@
 import { json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { resolve as resolvePath } from '$app/paths';
 import { isDatabaseUnavailable, noteDatabaseUnreachable } from '../database-status';
+import { m } from '$lib/paraglide/messages';
+import { inLocale, requestedLocale } from '../i18n/locale';
+import { getLocale } from '$lib/paraglide/runtime';
 
 // While the database is down (restarting, failing over, a network cut), requests answer 503 with "try
 // again in a moment" instead of a generic 500: people and the ballot's retry logic can tell a passing
 // outage from a fault, and a load balancer can hold traffic back.
 
-export const OUTAGE_MESSAGE = 'Podium cannot reach its database right now. Try again in a moment.';
+/** The message of a request that failed for want of the database, in the request's language. */
+export const outageMessage = () => m.server_outage();
 const RETRY_AFTER_SECONDS = '5';
 const OUTAGE_HEADERS = { 'retry-after': RETRY_AFTER_SECONDS, 'cache-control': 'no-store' };
 
@@ -33,7 +37,8 @@ export const databaseOutage: Handle = async ({ event, resolve }) => {
 	} catch (e) {
 		if (!isDatabaseUnavailable(e)) throw e;
 		noteDatabaseUnreachable(e, true);
-		return outageResponse(event);
+		// Failed before the request's language was settled (the session lookup): the browser's language.
+		return inLocale(requestedLocale(event.request), () => outageResponse(event));
 	}
 	if (response.status !== 500 || !failedByOutage.has(event.request)) return response;
 	const headers = new Headers(response.headers);
@@ -48,7 +53,7 @@ export const databaseOutage: Handle = async ({ event, resolve }) => {
  * ballot), a page for browsers, JSON for the rest.
  */
 function outageResponse(event: RequestEvent): Response {
-	const body = { message: OUTAGE_MESSAGE, retry: true };
+	const body = { message: outageMessage(), retry: true };
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
 		return json({ type: 'error', error: body }, { status: 503, headers: OUTAGE_HEADERS });
 	}
@@ -65,7 +70,7 @@ function outageResponse(event: RequestEvent): Response {
 // style sheet, nothing that could fail too.
 function outagePage(): string {
 	return `<!doctype html>
-<html lang="en">
+<html lang="${getLocale()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -74,8 +79,8 @@ function outagePage(): string {
 <body>
 <main>
 <p>503</p>
-<h1>${OUTAGE_MESSAGE}</h1>
-<p><a href="${resolvePath('/')}">Back to the home page</a></p>
+<h1>${outageMessage()}</h1>
+<p><a href="${resolvePath('/')}">${m.server_outage_home()}</a></p>
 </main>
 </body>
 </html>

@@ -38,10 +38,7 @@ export async function updateShortlistSettings(actor: Actor, eventId: string, inp
 			event,
 			actor,
 			action: 'settings_changed',
-			summary:
-				input.threshold === null
-					? 'Ballots show every project (no shortlist).'
-					: `Ballots of more than ${input.threshold} projects start with a shortlist of ${input.size}.`,
+			summary: shortlistSummary(input),
 			details: { shortlist: { from, to: input } }
 		});
 		return { changed: true };
@@ -87,4 +84,12 @@ export async function summariseCoverage(eventId: string) {
 		ballots: row.ballots,
 		shortlisted: row.shortlisted
 	};
+}
+
+// The audit record is stored, and read by every owner of the event in one language: English.
+function shortlistSummary(input: ShortlistInput): string {
+	// i18n-ignore
+	if (input.threshold === null) return 'Ballots show every project (no shortlist).';
+	// i18n-ignore
+	return `Ballots of more than ${input.threshold} projects start with a shortlist of ${input.size}.`;
 }

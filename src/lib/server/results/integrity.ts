@@ -1,4 +1,5 @@
 import { db } from '../db.ts';
+import { m } from '../../paraglide/messages.js';
 
 // Integrity signals: hints computed from what the database holds, for the owner to read before closing
 // voting (the review page, /events/[slug]/admin/review). None of them proves anything and nothing is
@@ -25,32 +26,52 @@ export const SAME_CLIENT_MIN = 5;
 
 export type IntegritySignal = 'reciprocal' | 'identical' | 'late' | 'fast' | 'same_client';
 
-/** The signals in the order the review page shows them, with what each one means. */
+/** The signals in the order the review page shows them, with what each one means (read when used: in the request's language). */
 export const INTEGRITY_SIGNALS: { key: IntegritySignal; title: string; explains: string }[] = [
 	{
 		key: 'reciprocal',
-		title: 'Teams voting for each other',
-		explains: `Two teams whose members gave each other at least ${RECIPROCAL_MIN_BALLOTS} ballots each way.`
+		get title() {
+			return m.server_integrity_reciprocal_title();
+		},
+		get explains() {
+			return m.server_integrity_reciprocal_explains({ count: RECIPROCAL_MIN_BALLOTS });
+		}
 	},
 	{
 		key: 'identical',
-		title: 'Identical ballots',
-		explains: `At least ${IDENTICAL_BALLOTS_MIN} ballots with exactly the same picks (two picks or more).`
+		get title() {
+			return m.server_integrity_identical_title();
+		},
+		get explains() {
+			return m.server_integrity_identical_explains({ count: IDENTICAL_BALLOTS_MIN });
+		}
 	},
 	{
 		key: 'late',
-		title: 'Latecomers backing one project',
-		explains: `At least ${LATE_VOTERS_MIN} voters who joined the event, or created their account, after voting opened, voting for the same project.`
+		get title() {
+			return m.server_integrity_late_title();
+		},
+		get explains() {
+			return m.server_integrity_late_explains({ count: LATE_VOTERS_MIN });
+		}
 	},
 	{
 		key: 'fast',
-		title: 'Very fast ballots',
-		explains: `Ballots saved less than ${FAST_BALLOT_MS / 1000} seconds after the ballot page was served.`
+		get title() {
+			return m.server_integrity_fast_title();
+		},
+		get explains() {
+			return m.server_integrity_fast_explains({ count: FAST_BALLOT_MS / 1000 });
+		}
 	},
 	{
 		key: 'same_client',
-		title: 'Many ballots from one address',
-		explains: `At least ${SAME_CLIENT_MIN} ballots from one client address (only a keyed hash of it is stored). A venue's shared network can cause this.`
+		get title() {
+			return m.server_integrity_same_client_title();
+		},
+		get explains() {
+			return m.server_integrity_same_client_explains({ count: SAME_CLIENT_MIN });
+		}
 	}
 ];
 
@@ -77,7 +98,6 @@ interface RawFlag {
 }
 
 const quote = (name: string) => `“${name}”`;
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const clock = (at: Date) => at.toISOString().slice(11, 16) + ' UTC';
 
@@ -110,9 +130,9 @@ async function reciprocalFlags(eventId: string): Promise<RawFlag[]> {
 		const [one, other] = r.team_a <= r.team_b ? [r.a_to_b, r.b_to_a] : [r.b_to_a, r.a_to_b];
 		const counts =
 			one === other
-				? `${plural(one, 'ballot')} each way`
-				: `${plural(one, 'ballot')} from the first, ${other} from the second`;
-		return { reason: `Teams ${first} and ${second} voted for each other: ${counts}.`, voters: r.voters };
+				? m.server_integrity_each_way({ count: one })
+				: m.server_integrity_from_first({ one, other });
+		return { reason: m.server_integrity_reciprocal_reason({ first, second, counts }), voters: r.voters };
 	});
 }
 
@@ -128,7 +148,10 @@ async function identicalFlags(eventId: string): Promise<RawFlag[]> {
 		GROUP BY b.picks HAVING count(*) >= ${IDENTICAL_BALLOTS_MIN}
 		ORDER BY count(*) DESC, 1`;
 	return rows.map((r) => ({
-		reason: `${r.voters.length} ballots picked exactly the same projects: ${r.names.map(quote).join(', ')}.`,
+		reason: m.server_integrity_identical_reason({
+			count: r.voters.length,
+			names: r.names.map(quote).join(', ')
+		}),
 		voters: r.voters
 	}));
 }
@@ -159,12 +182,18 @@ async function lateFlags(eventId: string): Promise<RawFlag[]> {
 		const notes: Record<string, string> = {};
 		r.voters.forEach((voter, i) => {
 			const parts = [];
-			if (r.created[i].getTime() > since) parts.push(`account created ${minutes(r.created[i])} min after`);
-			if (r.joined[i].getTime() > since) parts.push(`joined ${minutes(r.joined[i])} min after`);
-			notes[voter] = `${parts.join(', ')} voting opened`;
+			if (r.created[i].getTime() > since)
+				parts.push(m.server_integrity_late_created({ minutes: minutes(r.created[i]) }));
+			if (r.joined[i].getTime() > since)
+				parts.push(m.server_integrity_late_joined({ minutes: minutes(r.joined[i]) }));
+			notes[voter] = m.server_integrity_late_note({ parts: parts.join(', ') });
 		});
 		return {
-			reason: `${r.voters.length} voters who joined the event or signed up after voting opened (${clock(opened.createdAt)}) voted for ${quote(r.project)}.`,
+			reason: m.server_integrity_late_reason({
+				count: r.voters.length,
+				time: clock(opened.createdAt),
+				project: quote(r.project)
+			}),
 			voters: r.voters,
 			notes
 		};
@@ -180,10 +209,10 @@ async function fastFlags(eventId: string): Promise<RawFlag[]> {
 	if (rows.length === 0) return [];
 	return [
 		{
-			reason: `${plural(rows.length, 'ballot was', 'ballots were')} saved less than ${FAST_BALLOT_MS / 1000} seconds after the ballot page was served.`,
+			reason: m.server_integrity_fast_reason({ count: rows.length, seconds: FAST_BALLOT_MS / 1000 }),
 			voters: rows.map((r) => r.voter),
 			notes: Object.fromEntries(
-				rows.map((r) => [r.voter, `saved ${seconds(r.ms)} after the page was served`])
+				rows.map((r) => [r.voter, m.server_integrity_fast_note({ time: seconds(r.ms) })])
 			)
 		}
 	];
@@ -197,7 +226,7 @@ async function sameClientFlags(eventId: string): Promise<RawFlag[]> {
 		GROUP BY a.ballot_client HAVING count(*) >= ${SAME_CLIENT_MIN}
 		ORDER BY count(*) DESC`;
 	return rows.map((r, i) => ({
-		reason: `${r.voters.length} ballots came from one client address (address ${i + 1} of those flagged).`,
+		reason: m.server_integrity_same_client_reason({ count: r.voters.length, index: i + 1 }),
 		voters: r.voters
 	}));
 }

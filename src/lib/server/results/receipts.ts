@@ -3,6 +3,7 @@ import { db } from '../db.ts';
 import { findEventBySlug } from '../event-access.ts';
 import { RuleViolation } from '../rules.ts';
 import { ballotKeyOf, receiptCode, receiptOf } from './receipt-code.ts';
+import { m } from '../../paraglide/messages.js';
 
 // A receipt is a keyed hash of event, voter, picks and time (receipt-code.ts), shown as XXXXX-XXXXX.
 const RECEIPT_PATTERN = /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;
@@ -77,7 +78,7 @@ export function normaliseReceipt(typed: string): string | null {
 export async function listCountedReceipts(slug: string, viewerId: string | undefined, check?: string) {
 	const event = await findEventBySlug(slug, viewerId);
 	if (event.phase !== 'closed') {
-		throw new RuleViolation('The list of counted ballots is published once voting has closed.', 409);
+		throw new RuleViolation(m.server_receipts_after_close(), 409);
 	}
 	// Every voter's ballot on record that was not voided and still has votes.
 	const rows = await db.$queryRaw<{ voter_id: string; saved_at: Date; picks: string[] }[]>`

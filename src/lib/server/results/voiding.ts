@@ -5,6 +5,7 @@ import { forgetPublicLeaderboard } from '../leaderboard.ts';
 import { announceEventChange } from '../live-channel.ts';
 import { RuleViolation } from '../rules.ts';
 import { receiptOf } from './receipt-code.ts';
+import { m } from '../../paraglide/messages.js';
 
 /**
  * Voids a voter's ballot in the event, as its owner (or a platform admin) on the integrity review page:
@@ -14,11 +15,11 @@ import { receiptOf } from './receipt-code.ts';
  */
 export async function voidBallot(actor: Actor, eventId: string, voterId: string, reason: string) {
 	const trimmed = reason.trim();
-	if (trimmed.length < 3) throw new RuleViolation('Say why you void this ballot: the voter will read it.');
+	if (trimmed.length < 3) throw new RuleViolation(m.server_void_reason_required());
 	const voided = await db.$transaction(async (tx) => {
 		const event = await lockOwnedEvent(tx, actor.id, eventId);
 		if (event.phase !== 'voting' && event.phase !== 'closed') {
-			throw new RuleViolation('Ballots can be voided only once voting has opened.', 409);
+			throw new RuleViolation(m.server_void_not_open(), 409);
 		}
 		// Locks the attendance as cast_ballot does: no ballot of theirs is saved while this runs.
 		const attendance = await tx.$queryRaw<
@@ -28,15 +29,15 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 			FROM event_attendees a JOIN users u ON u.id = a.user_id
 			WHERE a.event_id = ${eventId}::uuid AND a.user_id = ${voterId}::uuid
 			FOR UPDATE OF a`;
-		if (attendance.length === 0) throw new RuleViolation('That person does not attend this event.', 404);
+		if (attendance.length === 0) throw new RuleViolation(m.server_void_not_attendee(), 404);
 		const { saved_at: castAt, voided_at, display_name: voterName } = attendance[0];
-		if (voided_at) throw new RuleViolation(`The ballot of ${voterName} is already voided.`, 409);
+		if (voided_at) throw new RuleViolation(m.server_void_already({ name: voterName }), 409);
 		const votes = await tx.vote.findMany({
 			where: { eventId, voterId },
 			select: { projectId: true, createdAt: true, project: { select: { name: true } } },
 			orderBy: { projectId: 'asc' }
 		});
-		if (votes.length === 0) throw new RuleViolation(`${voterName} has no ballot to void.`, 404);
+		if (votes.length === 0) throw new RuleViolation(m.server_void_no_ballot({ name: voterName }), 404);
 		const picks = votes.map((v) => ({
 			projectId: v.projectId,
 			projectName: v.project.name,
@@ -72,6 +73,7 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 			event,
 			actor,
 			action: 'ballot_voided',
+			// i18n-ignore: the audit record is stored, and read by every owner in one language
 			summary: `Voided the ballot of ${voterName} (${picks.length} ${picks.length === 1 ? 'vote' : 'votes'})${closed ? ' after voting closed' : ''}: ${trimmed}`,
 			details: { voterId, reason: trimmed, receipt, picks, castAt: castAt?.toISOString() ?? null }
 		});

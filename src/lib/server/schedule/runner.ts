@@ -6,6 +6,9 @@ import type { EventPhase } from '../generated/prisma/client.ts';
 import { log } from '../log.ts';
 import { sendMail, type MailSettings } from '../mail.ts';
 import { applyPhase } from '../phases.ts';
+import { m } from '../../paraglide/messages.js';
+import { inLocale } from '../i18n/locale.ts';
+import { formatInZoneForReader } from '../i18n/dates.ts';
 
 // The scheduled work, carried out by whichever app process gets to it first (./ticker.ts runs it every
 // few seconds in each process). Exactly once: a due phase change is done in one transaction that locks
@@ -87,6 +90,7 @@ async function carryOut(eventId: string, now: Date): Promise<CarriedOut[]> {
 					event,
 					actor,
 					action: 'phase_changed',
+					// i18n-ignore: the audit record is stored, and read by every owner in one language
 					summary: `Moved the event from ${phase} to ${step.to}, as scheduled for ${when}.`,
 					details: { from: phase, to: step.to, scheduled: true, dueAt: dueAt.toISOString() }
 				});
@@ -114,6 +118,7 @@ interface Reminded {
 	userId: string;
 	email: string;
 	firstName: string;
+	locale: string | null;
 }
 
 /**
@@ -143,11 +148,15 @@ export async function sendVotingReminders(
 			WHERE a.event_id = ${event.id}::uuid AND u.id = a.user_id
 				AND a.voting_reminder_sent_at IS NULL AND a.ballot_voided_at IS NULL
 				AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.event_id = a.event_id AND v.voter_id = a.user_id)
-			RETURNING a.user_id::text AS "userId", u.email, u.first_name AS "firstName"`;
+			RETURNING a.user_id::text AS "userId", u.email, u.first_name AS "firstName", u.locale`;
 		let sent = 0;
 		for (const person of claimed) {
 			try {
-				await sendMail(reminderMail(event, person, now), mail);
+				// In the language the person chose (else English), not in the scheduler's.
+				await sendMail(
+					inLocale(person.locale, () => reminderMail(event, person, now)),
+					mail
+				);
 				sent++;
 			} catch (err) {
 				log.warn({ err }, `Voting reminder for event ${event.id} could not be sent; trying again later`);
@@ -163,6 +172,7 @@ export async function sendVotingReminders(
 				event,
 				actor: null,
 				action: 'voting_reminders_sent',
+				// i18n-ignore: the audit record is stored, and read by every owner in one language
 				summary: `Reminded ${sent} attendee${sent === 1 ? '' : 's'} who had not voted that voting closes at ${formatWithZone(event.votingClosesAt, event.timeZone)}.`,
 				details: { sent, votingClosesAt: event.votingClosesAt.toISOString() }
 			});
@@ -179,21 +189,22 @@ function reminderMail(
 ) {
 	const minutes = Math.max(1, Math.round((event.votingClosesAt.getTime() - now.getTime()) / 60_000));
 	const link = publicUrl(`/events/${encodeURIComponent(event.slug)}/vote`);
-	const closes = formatWithZone(event.votingClosesAt, event.timeZone);
+	const closes = formatInZoneForReader(event.votingClosesAt, event.timeZone);
 	const escape = (text: string) =>
 		text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 	return {
 		to: person.email,
-		subject: `Voting closes in ${minutes} minutes: ${event.name}`,
+		subject: m.server_reminder_subject({ minutes, event: event.name }),
 		text:
-			`Hi ${person.firstName},\n\nVoting for ${event.name} closes in ${minutes} minutes (${closes}), ` +
-			`and you have not voted yet. Pick your favourite projects here:\n\n${link}\n\n` +
-			'You get this reminder once, because you joined the event on Podium.\n',
+			`${m.server_reminder_hi({ name: person.firstName })}\n\n${m.server_reminder_body({ minutes, event: event.name, closes })} ` +
+			`${m.server_reminder_pick_here()}\n\n${link}\n\n` +
+			`${m.server_reminder_once()}\n`,
 		html:
-			`<p>Hi ${escape(person.firstName)},</p><p>Voting for <strong>${escape(event.name)}</strong> closes in ` +
-			`${minutes} minutes (${escape(closes)}), and you have not voted yet.</p>` +
-			`<p><a href="${escape(link)}">Pick your favourite projects</a></p>` +
-			'<p>You get this reminder once, because you joined the event on Podium.</p>'
+			`<p>${escape(m.server_reminder_hi({ name: person.firstName }))}</p>` +
+			// The message's own words need no escaping; the event's name and the time do.
+			`<p>${m.server_reminder_body({ minutes, event: `<strong>${escape(event.name)}</strong>`, closes: escape(closes) })}</p>` +
+			`<p><a href="${escape(link)}">${escape(m.server_reminder_pick())}</a></p>` +
+			`<p>${escape(m.server_reminder_once())}</p>`
 	};
 }
 

@@ -5,6 +5,8 @@ import { recordAuditEntry } from '../admin/audit.ts';
 import { db } from '../db.ts';
 import type { EventPhase } from '../generated/prisma/client.ts';
 import { RuleViolation } from '../rules.ts';
+import { m } from '../../paraglide/messages.js';
+import { formatInZoneForReader } from '../i18n/dates.ts';
 
 const scheduleSelect = {
 	phase: true,
@@ -19,7 +21,7 @@ const scheduleSelect = {
 export async function getEventSchedule(eventId: string) {
 	const event = await db.event.findUniqueOrThrow({ where: { id: eventId }, select: scheduleSelect });
 	const wall = (date: Date | null) => (date ? toWallTime(date, event.timeZone) : '');
-	const readable = (date: Date | null) => (date ? formatWithZone(date, event.timeZone) : null);
+	const readable = (date: Date | null) => (date ? formatInZoneForReader(date, event.timeZone) : null);
 	return {
 		timeZone: event.timeZone,
 		form: {
@@ -46,41 +48,43 @@ const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.
  * has just come due is being carried out).
  */
 function checkSchedule(phase: EventPhase, before: Schedule, after: Schedule, now: Date) {
-	const nowThere = formatWithZone(now, after.timeZone);
+	const nowThere = formatInZoneForReader(now, after.timeZone);
 	if (after.votingOpensAt && !same(after.votingOpensAt, before.votingOpensAt)) {
 		if (phase === 'voting' || phase === 'closed') {
 			throw new RuleViolation(
-				`Voting is already ${phase === 'voting' ? 'open' : 'over'}: leave "Voting opens at" empty.`
+				phase === 'voting' ? m.server_schedule_voting_open_already() : m.server_schedule_voting_over_already()
 			);
 		}
 		if (after.votingOpensAt <= now) {
-			throw new RuleViolation(
-				`"Voting opens at" has already passed (it is now ${nowThere}): choose a later time, or open voting now under Phase.`
-			);
+			throw new RuleViolation(m.server_schedule_opens_passed({ now: nowThere }));
 		}
 	}
 	if (after.votingClosesAt && !same(after.votingClosesAt, before.votingClosesAt)) {
 		if (phase === 'closed') {
-			throw new RuleViolation('Voting is already closed: leave "Voting closes at" empty.');
+			throw new RuleViolation(m.server_schedule_closed_already());
 		}
 		if (after.votingClosesAt <= now) {
-			throw new RuleViolation(
-				`"Voting closes at" has already passed (it is now ${nowThere}): choose a later time, or close voting now under Phase.`
-			);
+			throw new RuleViolation(m.server_schedule_closes_passed({ now: nowThere }));
 		}
 	}
 }
 
-/** The audit sentence for what changed, e.g. "Scheduled voting to open at Sat, 5 Dec 2026, 14:00 (Europe/Paris)." */
+/**
+ * The audit sentences for what changed, e.g. Scheduled voting to open at Sat, 5 Dec 2026, 14:00
+ * (Europe/Paris). Stored, and read by every owner of the event in one language: English.
+ */
 function describeChanges(before: Schedule, after: Schedule): string[] {
 	const zone = after.timeZone;
 	const sentences: string[] = [];
+	// i18n-ignore
 	if (before.timeZone !== after.timeZone) sentences.push(`Set the time zone to ${zone}.`);
 	if (!same(before.startsAt, after.startsAt) || !same(before.endsAt, after.endsAt)) {
 		sentences.push(
 			after.startsAt && after.endsAt
-				? `Set the dates: ${formatWithZone(after.startsAt, zone)} to ${formatWithZone(after.endsAt, zone)}.`
-				: 'Removed the dates.'
+				? // i18n-ignore
+					`Set the dates: ${formatWithZone(after.startsAt, zone)} to ${formatWithZone(after.endsAt, zone)}.`
+				: // i18n-ignore
+					'Removed the dates.'
 		);
 	}
 	const steps = [
@@ -91,13 +95,18 @@ function describeChanges(before: Schedule, after: Schedule): string[] {
 		const from = before[key];
 		const to = after[key];
 		if (same(from, to)) continue;
-		if (!to)
-			sentences.push(`Cancelled ${cancelled} scheduled for ${formatWithZone(from!, before.timeZone)}.`);
-		else if (!from) sentences.push(`Scheduled ${scheduled} at ${formatWithZone(to, zone)}.`);
-		else
-			sentences.push(
-				`Rescheduled ${scheduled} at ${formatWithZone(to, zone)} (was ${formatWithZone(from, before.timeZone)}).`
-			);
+		if (!to) {
+			const was = formatWithZone(from!, before.timeZone);
+			// i18n-ignore
+			sentences.push(`Cancelled ${cancelled} scheduled for ${was}.`);
+		} else if (!from) {
+			// i18n-ignore
+			sentences.push(`Scheduled ${scheduled} at ${formatWithZone(to, zone)}.`);
+		} else {
+			const was = formatWithZone(from, before.timeZone);
+			// i18n-ignore
+			sentences.push(`Rescheduled ${scheduled} at ${formatWithZone(to, zone)} (was ${was}).`);
+		}
 	}
 	return sentences;
 }

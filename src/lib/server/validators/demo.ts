@@ -1,11 +1,9 @@
-import { CheckTimeoutError, PrivateAddressError, describeTimeout, fetchWithin } from './http.ts';
+import { CheckTimeoutError, PrivateAddressError, fetchWithin, timeoutSeconds } from './http.ts';
 import type { CheckContext, CheckOutcome, LinkCheck } from './types.ts';
+import { m } from '../../paraglide/messages.js';
 
-function timedOut(what: string, context: CheckContext): CheckOutcome {
-	return {
-		status: 'warning',
-		message: `${what} did not answer within ${describeTimeout(context.timeoutMs)}; it will be checked again on the next save or "Check again".`
-	};
+function timedOut(message: typeof m.server_check_demo_timeout, context: CheckContext): CheckOutcome {
+	return { status: 'warning', message: message({ seconds: timeoutSeconds(context.timeoutMs) }) };
 }
 
 async function checkAnswers(link: string, context: CheckContext): Promise<CheckOutcome> {
@@ -21,21 +19,21 @@ async function checkAnswers(link: string, context: CheckContext): Promise<CheckO
 		if (response.status === 429) {
 			return {
 				status: 'warning',
-				message: 'The demo site asked us to slow down (HTTP 429); it was not checked.'
+				message: m.server_check_demo_slow_down()
 			};
 		}
 		if (response.status >= 400) {
-			return { status: 'invalid', message: `The demo link answers with an error (HTTP ${response.status}).` };
+			return { status: 'invalid', message: m.server_check_demo_error({ status: response.status }) };
 		}
-		return { status: 'valid', message: 'The demo link answers.' };
+		return { status: 'valid', message: m.server_check_demo_ok() };
 	} catch (error) {
-		if (error instanceof CheckTimeoutError) return timedOut('The demo link', context);
+		if (error instanceof CheckTimeoutError) return timedOut(m.server_check_demo_timeout, context);
 		if (error instanceof PrivateAddressError) {
-			return { status: 'invalid', message: 'The demo link points at a private or local address.' };
+			return { status: 'invalid', message: m.server_check_demo_private() };
 		}
 		return {
 			status: 'invalid',
-			message: 'The demo link could not be reached (no such host, or it refused).'
+			message: m.server_check_demo_unreachable()
 		};
 	}
 }
@@ -65,7 +63,7 @@ async function checkItchPlayable(link: string, context: CheckContext): Promise<C
 	if (!game) {
 		return {
 			status: 'invalid',
-			message: 'The demo link must be an itch.io game page, like https://creator.itch.io/game.'
+			message: m.server_check_itch_url()
 		};
 	}
 	const page = `${context.itchBaseUrl.replace('{user}', game.user)}/${game.game}`;
@@ -80,44 +78,48 @@ async function checkItchPlayable(link: string, context: CheckContext): Promise<C
 			await answer.response.body?.cancel();
 			return {
 				status: 'warning',
-				message: 'itch.io asked us to slow down; the game page will be checked again later.'
+				message: m.server_check_itch_slow_down()
 			};
 		}
 		if (status === 404) {
 			await answer.response.body?.cancel();
-			return { status: 'invalid', message: 'That itch.io game page does not exist (or is not public).' };
+			return { status: 'invalid', message: m.server_check_itch_missing() };
 		}
 		if (status !== 200) {
 			await answer.response.body?.cancel();
 			return {
 				status: 'warning',
-				message: `itch.io answered with HTTP ${status}; the game page was not checked.`
+				message: m.server_check_itch_http({ status })
 			};
 		}
 		const html = await answer.text();
 		if (BROWSER_PLAYABLE.test(html)) {
-			return { status: 'valid', message: 'The itch.io page can be played in the browser.' };
+			return { status: 'valid', message: m.server_check_itch_ok() };
 		}
 		return {
 			status: 'invalid',
-			message: 'The itch.io page has no game to play in the browser: upload a web (HTML5) build.'
+			message: m.server_check_itch_no_web()
 		};
 	} catch (error) {
-		if (error instanceof CheckTimeoutError) return timedOut('itch.io', context);
-		return { status: 'warning', message: 'itch.io could not be reached; the game page was not checked.' };
+		if (error instanceof CheckTimeoutError) return timedOut(m.server_check_itch_timeout, context);
+		return { status: 'warning', message: m.server_check_itch_unreachable() };
 	}
 }
 
 export const demoAnswers: LinkCheck = {
 	id: 'answers',
-	label: 'must answer',
+	get label() {
+		return m.server_check_label_answers();
+	},
 	link: 'demo',
 	run: checkAnswers
 };
 
 export const itchPlayable: LinkCheck = {
 	id: 'itch_playable',
-	label: 'must be an itch.io page playable in the browser',
+	get label() {
+		return m.server_check_label_itch();
+	},
 	link: 'demo',
 	run: checkItchPlayable
 };

@@ -1,5 +1,6 @@
-import { CheckTimeoutError, describeTimeout, fetchWithin } from './http.ts';
+import { CheckTimeoutError, fetchWithin, timeoutSeconds } from './http.ts';
 import type { CheckContext, CheckOutcome, LinkCheck } from './types.ts';
+import { m } from '../../paraglide/messages.js';
 
 // GitHub allows 60 API requests an hour per server address without a token, 5,000 with one. Once it
 // says the budget is spent (x-ratelimit-remaining: 0, or a 403/429), this process asks nothing more
@@ -27,7 +28,7 @@ function rateLimited(until: Date): CheckOutcome {
 	const at = until.toISOString().slice(11, 16);
 	return {
 		status: 'warning',
-		message: `GitHub rate-limited our checks; will check again after ${at} UTC.`,
+		message: m.server_check_github_rate_limited({ at }),
 		retryAt: until
 	};
 }
@@ -46,7 +47,7 @@ async function checkGitHubRepo(link: string, context: CheckContext): Promise<Che
 	if (!parsed) {
 		return {
 			status: 'invalid',
-			message: 'The repository link must be a GitHub repository, like https://github.com/owner/name.'
+			message: m.server_check_github_url()
 		};
 	}
 	const now = context.now();
@@ -71,10 +72,10 @@ async function checkGitHubRepo(link: string, context: CheckContext): Promise<Che
 		if (error instanceof CheckTimeoutError) {
 			return {
 				status: 'warning',
-				message: `GitHub did not answer within ${describeTimeout(context.timeoutMs)}; the repository will be checked again on the next save or "Check again".`
+				message: m.server_check_github_timeout({ seconds: timeoutSeconds(context.timeoutMs) })
 			};
 		}
-		return { status: 'warning', message: 'GitHub could not be reached; the repository was not checked.' };
+		return { status: 'warning', message: m.server_check_github_unreachable() };
 	}
 
 	const remaining = response.headers.get('x-ratelimit-remaining');
@@ -90,13 +91,13 @@ async function checkGitHubRepo(link: string, context: CheckContext): Promise<Che
 	if (response.status === 404) {
 		return {
 			status: 'invalid',
-			message: `The repository ${parsed.owner}/${parsed.repo} does not exist on GitHub, or is private.`
+			message: m.server_check_github_missing({ name: `${parsed.owner}/${parsed.repo}` })
 		};
 	}
 	if (response.status !== 200) {
 		return {
 			status: 'warning',
-			message: `GitHub answered with HTTP ${response.status}; the repository was not checked.`
+			message: m.server_check_github_http({ status: response.status })
 		};
 	}
 	let repo: { private?: unknown; full_name?: unknown };
@@ -105,28 +106,30 @@ async function checkGitHubRepo(link: string, context: CheckContext): Promise<Che
 	} catch {
 		return {
 			status: 'warning',
-			message: 'GitHub sent an answer that could not be read; the repository was not checked.'
+			message: m.server_check_github_unreadable()
 		};
 	}
 	if (typeof repo !== 'object' || repo === null || typeof repo.private !== 'boolean') {
 		return {
 			status: 'warning',
-			message: 'GitHub sent an answer that could not be read; the repository was not checked.'
+			message: m.server_check_github_unreadable()
 		};
 	}
 	if (repo.private) {
 		return {
 			status: 'invalid',
-			message: `The repository ${parsed.owner}/${parsed.repo} is private: make it public.`
+			message: m.server_check_github_private({ name: `${parsed.owner}/${parsed.repo}` })
 		};
 	}
 	const name = typeof repo.full_name === 'string' ? repo.full_name : `${parsed.owner}/${parsed.repo}`;
-	return { status: 'valid', message: `The repository ${name} is public on GitHub.` };
+	return { status: 'valid', message: m.server_check_github_ok({ name }) };
 }
 
 export const githubPublicRepo: LinkCheck = {
 	id: 'github_public',
-	label: 'must be a public GitHub repository that exists',
+	get label() {
+		return m.server_check_label_github();
+	},
 	link: 'repo',
 	run: checkGitHubRepo
 };

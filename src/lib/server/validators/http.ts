@@ -81,8 +81,7 @@ export async function fetchWithin(
 	}
 }
 
-/** "5 seconds", for messages. */
-export function describeTimeout(timeoutMs: number): string {
-	const seconds = Math.round(timeoutMs / 100) / 10;
-	return `${seconds} second${seconds === 1 ? '' : 's'}`;
+/** A time limit in seconds, to one decimal, for messages. */
+export function timeoutSeconds(timeoutMs: number): number {
+	return Math.round(timeoutMs / 100) / 10;
 }

@@ -5,6 +5,7 @@ import { consumeRateLimit } from '../rate-limit.ts';
 import { RuleViolation } from '../rules.ts';
 import { findCheck } from './registry.ts';
 import type { CheckContext, CheckOutcome } from './types.ts';
+import { m } from '../../paraglide/messages.js';
 
 // A project's links are checked after it is saved and on "Check again", never while the person waits:
 // the save writes a `pending` row and returns; the checks run in a background promise and store their
@@ -53,7 +54,7 @@ export async function runProjectChecks(
 				? repoCheck.run(project.repoUrl, context)
 				: Promise.resolve({
 						status: 'invalid',
-						message: `This event asks for a repository link that ${repoCheck.label}: add one.`
+						message: m.server_check_repo_required({ check: repoCheck.label })
 					})
 		);
 	}
@@ -61,11 +62,11 @@ export async function runProjectChecks(
 		work.push(
 			project.demoUrl
 				? demoCheck.run(project.demoUrl, context)
-				: Promise.resolve({ status: 'invalid', message: 'This event asks for a demo link: add one.' })
+				: Promise.resolve({ status: 'invalid', message: m.server_project_demo_required() })
 		);
 	}
 	const outcomes = await Promise.all(work);
-	if (outcomes.length === 0) return { status: 'valid', message: 'No link to check.' };
+	if (outcomes.length === 0) return { status: 'valid', message: m.server_check_nothing() };
 	const worst = outcomes.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
 	const retries = outcomes.flatMap((o) => (o.retryAt ? [o.retryAt.getTime()] : []));
 	return {
@@ -122,7 +123,7 @@ export async function requestProjectCheck(
 	const requestedAt = context.now();
 	const pending = {
 		status: 'pending' as const,
-		message: 'Checking the links…',
+		message: m.server_check_pending(),
 		requestedAt,
 		checkedAt: null
 	};
@@ -152,16 +153,16 @@ export async function recheckProject(
 		}
 	});
 	if (!project || (project.event.deletedAt && !viewer.isPlatformAdmin)) {
-		throw new RuleViolation('Project not found.', 404);
+		throw new RuleViolation(m.server_project_not_found(), 404);
 	}
 	const allowed =
 		project.ownerId === viewer.id ||
 		project.collaborators.length > 0 ||
 		project.event.ownerId === viewer.id ||
 		viewer.isPlatformAdmin;
-	if (!allowed) throw new RuleViolation('Only the team and the event’s owner can check this project.', 403);
+	if (!allowed) throw new RuleViolation(m.server_check_who(), 403);
 	if (!findCheck('repo', project.event.repoCheck) && !findCheck('demo', project.event.demoCheck)) {
-		throw new RuleViolation('This event does not check project links.', 409);
+		throw new RuleViolation(m.server_check_off(), 409);
 	}
 	const hit = await consumeRateLimit(
 		`project-recheck:user:${viewer.id}`,
@@ -170,7 +171,7 @@ export async function recheckProject(
 	);
 	if (!hit.allowed) {
 		throw new RuleViolation(
-			`You can ask for ${RECHECK_LIMIT.limit} checks a minute: try again in ${hit.retryAfterSeconds} seconds.`,
+			m.server_check_rate_limit({ limit: RECHECK_LIMIT.limit, seconds: hit.retryAfterSeconds }),
 			429
 		);
 	}
@@ -184,7 +185,7 @@ export async function recheckEventProject(
 	projectId: string
 ) {
 	const inEvent = await db.project.count({ where: { id: projectId, eventId } });
-	if (!inEvent) throw new RuleViolation('That project is not in this event (any more).', 404);
+	if (!inEvent) throw new RuleViolation(m.server_check_not_in_event(), 404);
 	return recheckProject(viewer, projectId);
 }
 

@@ -5,6 +5,7 @@ import { db } from '../db.ts';
 import { RuleViolation } from '../rules.ts';
 import { NO_CHECK, checksFor, findCheck } from './registry.ts';
 import { requestEventChecks } from './run.ts';
+import { m } from '../../paraglide/messages.js';
 
 /** The event's chosen checks and every check on offer, for the owner's form. */
 export async function getEventChecks(eventId: string) {
@@ -21,10 +22,10 @@ export async function getEventChecks(eventId: string) {
  */
 export async function updateEventChecks(actor: Actor, eventId: string, input: EventChecksInput) {
 	if (input.repoCheck !== NO_CHECK && !findCheck('repo', input.repoCheck)) {
-		throw new RuleViolation('Choose one of the repository checks offered.');
+		throw new RuleViolation(m.server_check_choose_repo());
 	}
 	if (input.demoCheck !== NO_CHECK && !findCheck('demo', input.demoCheck)) {
-		throw new RuleViolation('Choose one of the demo checks offered.');
+		throw new RuleViolation(m.server_check_choose_demo());
 	}
 	const changed = await db.$transaction(async (tx) => {
 		const event = await lockOwnedEvent(tx, actor.id, eventId);
@@ -38,6 +39,7 @@ export async function updateEventChecks(actor: Actor, eventId: string, input: Ev
 			event,
 			actor,
 			action: 'settings_changed',
+			// i18n-ignore: the audit record is stored, and read by every owner in one language
 			summary: `Changed the project link checks: repository ${input.repoCheck}, demo ${input.demoCheck}.`,
 			details: {
 				repoCheck: { from: before.repoCheck, to: input.repoCheck },
