@@ -1,8 +1,10 @@
+import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { startMaintenanceSchema } from '../../src/lib/schemas/maintenance';
 import { changeEmailSchema } from '../../src/lib/schemas/people';
 import { inLocale } from '../../src/lib/server/i18n/locale';
-import { setMaintenance } from '../../src/lib/server/maintenance/mode';
+import { maintenanceMode } from '../../src/lib/server/maintenance/handle';
+import { forgetMaintenance, setMaintenance } from '../../src/lib/server/maintenance/mode';
 import { grantPlatformAdmin, revokePlatformAdmin } from '../../src/lib/server/platform/admins';
 import { FLAG_LABELS } from '../../src/lib/server/platform/event-health';
 import { planMerge } from '../../src/lib/server/platform/merge';
@@ -60,5 +62,33 @@ describe('the platform in Spanish', () => {
 			where: { targetUserId: person.id, action: 'platform_admin_granted' }
 		});
 		expect(row.summary).toBe(`Made ${person.email} a platform admin.`);
+	});
+
+	it('words the maintenance refusal page around the admin’s own message in Spanish', async () => {
+		const { actor } = await adminActor();
+		const message = 'Moving to the new database: back by 18:00 UTC.';
+		await setMaintenance(actor, { active: true, message });
+		try {
+			const url = new URL('http://podium.test/profile');
+			const event = {
+				url,
+				params: {},
+				locals: { user: null, session: null },
+				request: new Request(url, { method: 'POST', headers: { accept: 'text/html' } }),
+				route: { id: null }
+			} as unknown as RequestEvent;
+			const response = await inLocale('es', () =>
+				maintenanceMode({ event, resolve: async () => new Response('the route ran') })
+			);
+			expect(response.status).toBe(503);
+			const html = await response.text();
+			expect(html).toContain('<html lang="es">');
+			expect(html).toContain('<h1>Podium está en mantenimiento de solo lectura</h1>');
+			expect(html).toContain(`<p>${message}</p>`);
+			expect(html).toContain('Volver a la página</a> · <a href="/">Página de inicio</a>');
+		} finally {
+			await db.maintenanceMode.deleteMany();
+			forgetMaintenance();
+		}
 	});
 });
