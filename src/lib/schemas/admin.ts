@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalText } from './forms';
+import { m } from '$lib/paraglide/messages';
 
 const checkbox = z
 	.string()
@@ -12,7 +13,7 @@ const MAX_FLAGS = 20;
 /** Feature flags typed as one text: "daydream, ysws" → ["daydream", "ysws"] (lower-cased, no repeats). */
 export const featureFlags = z
 	.string()
-	.max(1_000, 'The feature flags can be at most 1,000 characters.')
+	.max(1_000, { error: () => m.people_flags_too_long() })
 	.optional()
 	.transform((text) => [
 		...new Set(
@@ -23,18 +24,18 @@ export const featureFlags = z
 		)
 	])
 	.refine((flags) => flags.every((flag) => FLAG.test(flag)), {
-		error: 'Each feature flag is one word of up to 32 letters, digits, - or _, separated by commas.'
+		error: () => m.people_flag_format()
 	})
 	.refine((flags) => flags.length <= MAX_FLAGS, {
-		error: `An event can have at most ${MAX_FLAGS} feature flags.`
+		error: () => m.people_flags_max({ max: MAX_FLAGS })
 	});
 
 export const eventSettingsSchema = z.object({
 	name: z
 		.string()
 		.trim()
-		.min(1, 'Give the event a name.')
-		.max(100, 'The name can be at most 100 characters.'),
+		.min(1, { error: () => m.people_event_name_required() })
+		.max(100, { error: () => m.people_name_too_long() }),
 	description: optionalText(5_000, 'The description'),
 	demoLinksOptional: checkbox,
 	featureFlags
@@ -42,53 +43,51 @@ export const eventSettingsSchema = z.object({
 export type EventSettingsInput = z.output<typeof eventSettingsSchema>;
 
 export const phaseSchema = z.object({
-	phase: z.enum(['draft', 'submission', 'voting', 'closed'], { error: 'Choose one of the four phases.' })
+	phase: z.enum(['draft', 'submission', 'voting', 'closed'], { error: () => m.people_choose_phase_of_four() })
 });
 
 export const deleteEventSchema = z.object({
 	confirmName: z
 		.string()
 		.trim()
-		.min(1, 'Type the name of the event to confirm.')
-		.max(200, 'That is not the name.')
+		.min(1, { error: () => m.people_type_event_name() })
+		.max(200, { error: () => m.people_not_the_name() })
 });
 
 export const regenerateCodeSchema = z.object({
-	confirm: z.literal('on', { error: 'Tick the box to confirm that the old code stops working.' })
+	confirm: z.literal('on', { error: () => m.people_confirm_regenerate() })
 });
 
-const uuid = (what: string) => z.uuid({ error: `That ${what} is not in this event.` });
+const uuid = (message: () => string) => z.uuid({ error: message });
 
 export const removeAttendeeSchema = z.object({
-	userId: uuid('attendee'),
+	userId: uuid(m.people_attendee_not_in_event),
 	removeProjects: checkbox,
 	removeVotes: checkbox
 });
 
 export const removeProjectSchema = z.object({
-	projectId: uuid('project'),
-	confirm: z.literal('on', { error: 'Tick the box to confirm that the project and its votes go.' })
+	projectId: uuid(m.people_project_not_in_event),
+	confirm: z.literal('on', { error: () => m.people_confirm_remove_project() })
 });
 
 /** An optional whole number typed in a form field: empty → null. */
-const optionalWhole = (what: string, min: number, max: number) =>
+const optionalWhole = (min: number, max: number, message: () => string) =>
 	z
 		.string()
 		.trim()
 		.optional()
 		.transform((text) => (text ? Number(text) : null))
-		.refine((n) => n === null || (Number.isInteger(n) && n >= min && n <= max), {
-			error: `${what} must be a whole number from ${min} to ${max.toLocaleString('en')}, or empty.`
-		});
+		.refine((n) => n === null || (Number.isInteger(n) && n >= min && n <= max), { error: message });
 
 export const shortlistSchema = z.object({
-	threshold: optionalWhole('The number of projects', 16, 100_000),
+	threshold: optionalWhole(16, 100_000, m.people_threshold_range),
 	size: z
 		.string()
 		.optional()
 		.transform((text) => (text?.trim() ? Number(text) : NaN))
 		.refine((n) => Number.isInteger(n) && n >= 8 && n <= 15, {
-			error: 'A shortlist holds a whole number of projects from 8 to 15.'
+			error: () => m.people_shortlist_size()
 		})
 });
 export type ShortlistInput = z.output<typeof shortlistSchema>;

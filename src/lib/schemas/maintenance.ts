@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
 
 /** Starting read-only maintenance (or changing its message). */
 export const startMaintenanceSchema = z.object({
 	message: z
 		.string()
 		.trim()
-		.min(1, 'Write the message people will see, e.g. "Moving to the new database: back by 18:00 UTC."')
-		.max(500, 'The message can be at most 500 characters.')
+		.min(1, { error: () => m.people_maintenance_message_required() })
+		.max(500, { error: () => m.people_maintenance_message_too_long() })
 });

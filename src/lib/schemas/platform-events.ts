@@ -1,25 +1,26 @@
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
 
 const reason = z
 	.string()
 	.trim()
-	.max(500, 'The reason can be at most 500 characters.')
+	.max(500, { error: () => m.people_reason_too_long() })
 	.optional()
 	.transform((value) => (value ? value : undefined));
 
-const email = (message: string) =>
+const email = (message: () => string) =>
 	z
 		.string()
 		.trim()
 		.toLowerCase()
-		.min(1, message)
-		.max(320, 'That is not an email address.')
-		.pipe(z.email({ error: 'That is not an email address.' }));
+		.min(1, { error: message })
+		.max(320, { error: () => m.people_not_an_email() })
+		.pipe(z.email({ error: () => m.people_not_an_email() }));
 
 /** Hand an event to another person: their email, and the owner the admin saw (a stale form is refused). */
 export const transferEventSchema = z.object({
-	email: email('Type the email of the new owner.'),
-	expectedOwnerId: z.uuid({ error: 'This form is out of date: reload the page and try again.' }),
+	email: email(m.people_type_new_owner_email),
+	expectedOwnerId: z.uuid({ error: () => m.people_form_out_of_date_reload() }),
 	reason
 });
 
@@ -31,21 +32,23 @@ export const purgeEventSchema = z.object({
 	confirmName: z
 		.string()
 		.trim()
-		.min(1, 'Type the name of the event to confirm.')
-		.max(200, 'That is not the name.'),
+		.min(1, { error: () => m.people_type_event_name() })
+		.max(200, { error: () => m.people_not_the_name() }),
 	reason
 });
 
-const date = z.iso.date({ error: 'Use a date like 2026-11-28.' });
+const date = z.iso.date({ error: () => m.people_date_format() });
 
 /** The filters of the events directory, from its query string (a GET form). */
 export const eventFiltersSchema = z.object({
-	phase: z.enum(['draft', 'submission', 'voting', 'closed'], { error: 'Choose a phase.' }).optional(),
-	owner: email('Type the email of the owner.').optional(),
+	phase: z
+		.enum(['draft', 'submission', 'voting', 'closed'], { error: () => m.people_choose_phase() })
+		.optional(),
+	owner: email(m.people_type_owner_email).optional(),
 	from: date.optional(),
 	to: date.optional(),
 	deleted: z
-		.enum(['exclude', 'include', 'only'], { error: 'Choose which events to show.' })
+		.enum(['exclude', 'include', 'only'], { error: () => m.people_choose_events_shown() })
 		.default('exclude'),
 	flagged: z
 		.literal('on')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
 
 // The data fixes of the platform admin area (/admin/fixes): one schema per form.
 
@@ -9,34 +10,34 @@ const checkbox = z
 
 /** Why the fix was made, as the admin types it: it goes into the platform audit log. */
 export const reason = z
-	.string({ error: 'Say why you make this fix.' })
+	.string({ error: () => m.people_say_why() })
 	.trim()
-	.min(3, 'Say why you make this fix (at least 3 characters).')
-	.max(500, 'The reason can be at most 500 characters.');
+	.min(3, { error: () => m.people_say_why_min() })
+	.max(500, { error: () => m.people_reason_too_long() });
 
 const eventRef = z
-	.string({ error: "Type the event's slug or join code." })
+	.string({ error: () => m.people_type_event_ref() })
 	.trim()
-	.min(1, "Type the event's slug or join code.")
-	.max(200, 'No event has that slug or join code.');
+	.min(1, { error: () => m.people_type_event_ref() })
+	.max(200, { error: () => m.people_no_event_ref() });
 
 const projectRef = z
-	.string({ error: "Type the project's join code or id." })
+	.string({ error: () => m.people_type_project_ref() })
 	.trim()
-	.min(1, "Type the project's join code or id.")
-	.max(200, 'No project has that join code or id.');
+	.min(1, { error: () => m.people_type_project_ref() })
+	.max(200, { error: () => m.people_no_project_ref() });
 
 const email = z
-	.string({ error: 'Type the email address of the person.' })
+	.string({ error: () => m.people_type_person_email() })
 	.trim()
-	.min(1, 'Type the email address of the person.')
-	.max(320, 'That is not an email address.');
+	.min(1, { error: () => m.people_type_person_email() })
+	.max(320, { error: () => m.people_not_an_email() });
 
-const id = (what: string) => z.uuid({ error: `That ${what} does not exist (any more); look it up again.` });
+const id = (message: () => string) => z.uuid({ error: message });
 
 /** A count the confirmation showed, sent back so that a stale confirmation is noticed. */
 const seenCount = z.coerce
-	.number({ error: 'This form is out of date: look it up again.' })
+	.number({ error: () => m.people_form_out_of_date_look() })
 	.int()
 	.min(0)
 	.max(1_000_000_000);
@@ -44,8 +45,8 @@ const seenCount = z.coerce
 export const addAttendeeSchema = z.object({ event: eventRef, email, reason });
 
 export const removeAttendeeSchema = z.object({
-	eventId: id('event'),
-	userId: id('attendee'),
+	eventId: id(m.people_gone_event),
+	userId: id(m.people_gone_attendee),
 	removeProjects: checkbox,
 	removeVotes: checkbox,
 	seenProjects: seenCount,
@@ -57,20 +58,20 @@ export const removeAttendeeSchema = z.object({
 export const teammateSchema = z.object({ project: projectRef, email, reason });
 
 export const legacyPointsSchema = z.object({
-	projectId: id('project'),
+	projectId: id(m.people_gone_project),
 	/** The value the form showed: the change is refused if it is no longer the current one. */
 	from: seenCount,
 	points: z.coerce
-		.number({ error: 'Type a whole number of points, 0 or more.' })
-		.int('Type a whole number of points, 0 or more.')
-		.min(0, 'Type a whole number of points, 0 or more.')
-		.max(100_000, 'A project can have at most 100,000 legacy points.'),
+		.number({ error: () => m.people_points_whole() })
+		.int({ error: () => m.people_points_whole() })
+		.min(0, { error: () => m.people_points_whole() })
+		.max(100_000, { error: () => m.people_points_max() }),
 	reason
 });
 
 export const voidBallotSchema = z.object({
-	eventId: id('event'),
-	userId: id('voter'),
+	eventId: id(m.people_gone_event),
+	userId: id(m.people_gone_voter),
 	/** The voted-for project ids the confirmation showed, comma-separated and sorted. */
 	seenVotes: z.string().max(2_000).default(''),
 	/** When the ballot the confirmation showed was saved (ISO), or empty. */

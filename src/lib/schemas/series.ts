@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalText } from './forms';
+import { m } from '$lib/paraglide/messages';
 
 const checkbox = z
 	.string()
@@ -9,8 +10,8 @@ const checkbox = z
 const seriesName = z
 	.string()
 	.trim()
-	.min(1, 'Give the series a name.')
-	.max(100, 'The name can be at most 100 characters.');
+	.min(1, { error: () => m.people_series_name_required() })
+	.max(100, { error: () => m.people_name_too_long() });
 
 /** Creating a series (platform admins). */
 export const createSeriesSchema = z.object({ name: seriesName, active: checkbox });
@@ -24,12 +25,12 @@ export const addSeriesEventSchema = z.object({
 		.string()
 		.trim()
 		.toLowerCase()
-		.min(1, 'Type the slug of the event (from its address, /events/<slug>).')
-		.max(200, 'No event has that slug.')
+		.min(1, { error: () => m.people_type_event_slug() })
+		.max(200, { error: () => m.people_no_event_slug() })
 		.transform((slug) => slug.replace(/^.*\/events\//, '').replace(/\/.*$/, ''))
 });
 
-const eventId = z.uuid({ error: 'That event is not in this series.' });
+const eventId = z.uuid({ error: () => m.people_event_not_in_series() });
 
 /** Taking an event out of the series. */
 export const removeSeriesEventSchema = z.object({ eventId });
@@ -52,7 +53,7 @@ export const directorySearchSchema = z.object({
 	q: z
 		.string()
 		.trim()
-		.max(100, 'Search for at most 100 characters.')
+		.max(100, { error: () => m.people_search_too_long() })
 		.optional()
 		.transform((value) => value || undefined)
 });

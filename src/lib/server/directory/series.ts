@@ -5,8 +5,9 @@ import { isUniqueViolation, RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
 import { requirePlatformAdminRole } from '../platform/admins.ts';
 import { recordPlatformAction } from '../platform/audit.ts';
+import { m } from '../../paraglide/messages.js';
 
-const SERIES_ADMINS_ONLY = 'Only platform admins can change series.';
+const SERIES_ADMINS_ONLY = m.people_series_admins_only;
 
 // Series: a programme of events run together (a flagship event and its satellites). Only platform admins
 // define them and put events in them: an owner could otherwise list any event under a programme's name
@@ -24,15 +25,15 @@ interface LockedSeries {
 
 async function lockSeries(tx: Tx, actor: Actor, seriesId: string): Promise<LockedSeries> {
 	await requirePlatformAdminRole(tx, actor.id, SERIES_ADMINS_ONLY);
-	if (!isUuid(seriesId)) throw new RuleViolation('Series not found.', 404);
+	if (!isUuid(seriesId)) throw new RuleViolation(m.people_series_not_found(), 404);
 	const rows = await tx.$queryRaw<LockedSeries[]>`
 		SELECT id::text, name, active, flagship_event_id::text FROM series WHERE id = ${seriesId}::uuid FOR UPDATE`;
-	if (!rows[0]) throw new RuleViolation('Series not found.', 404);
+	if (!rows[0]) throw new RuleViolation(m.people_series_not_found(), 404);
 	return rows[0];
 }
 
 function nameTaken(name: string) {
-	return new RuleViolation(`There is already a series called "${name}": choose another name.`, 409);
+	return new RuleViolation(m.people_series_name_taken({ name }), 409);
 }
 
 /** Every series with its flagship and how many events it holds, by name. */
@@ -131,14 +132,14 @@ export async function addEventToSeries(actor: Actor, seriesId: string, slug: str
 			select: { id: true, name: true, deletedAt: true, series: { select: { id: true, name: true } } }
 		});
 		if (!event || event.deletedAt) {
-			throw new RuleViolation(`No event has the slug "${slug}". Check its address, /events/<slug>.`, 404);
+			throw new RuleViolation(m.people_series_no_slug({ slug }), 404);
 		}
 		if (event.series?.id === series.id) {
-			throw new RuleViolation(`${event.name} is already in this series.`, 409);
+			throw new RuleViolation(m.people_series_already_in({ event: event.name }), 409);
 		}
 		if (event.series) {
 			throw new RuleViolation(
-				`${event.name} is in the series "${event.series.name}": take it out there first.`,
+				m.people_series_in_other({ event: event.name, series: event.series.name }),
 				409
 			);
 		}
@@ -162,7 +163,7 @@ export async function removeEventFromSeries(actor: Actor, seriesId: string, even
 			where: { id: eventId, seriesId: series.id },
 			select: { id: true, name: true }
 		});
-		if (!event) throw new RuleViolation('That event is not in this series.', 404);
+		if (!event) throw new RuleViolation(m.people_event_not_in_series(), 404);
 		if (series.flagship_event_id === event.id) {
 			await tx.series.update({
 				where: { id: series.id },
@@ -192,7 +193,7 @@ export async function setFlagship(actor: Actor, seriesId: string, eventId: strin
 					select: { id: true, name: true }
 				})
 			: null;
-		if (eventId && !event) throw new RuleViolation('That event is not in this series.', 404);
+		if (eventId && !event) throw new RuleViolation(m.people_event_not_in_series(), 404);
 		if ((event?.id ?? null) === series.flagship_event_id) return { name: event?.name, changed: false };
 		await tx.series.update({
 			where: { id: series.id },
@@ -230,7 +231,7 @@ interface EventFigures {
  * record, imported ones included; votes), flagship first, then by name; and the series' totals.
  */
 export async function getSeriesOverview(seriesId: string) {
-	if (!isUuid(seriesId)) throw new RuleViolation('Series not found.', 404);
+	if (!isUuid(seriesId)) throw new RuleViolation(m.people_series_not_found(), 404);
 	const series = await db.series.findUnique({
 		where: { id: seriesId },
 		select: {
@@ -253,7 +254,7 @@ export async function getSeriesOverview(seriesId: string) {
 			}
 		}
 	});
-	if (!series) throw new RuleViolation('Series not found.', 404);
+	if (!series) throw new RuleViolation(m.people_series_not_found(), 404);
 	const ids = series.events.map((event) => event.id);
 	// One query for all the events' counts, each a scan of one index per table.
 	const figures = ids.length

@@ -3,6 +3,8 @@ import { resolve as resolvePath } from '$app/paths';
 import { inspectSignInLink } from '../auth/sign-in-links.ts';
 import { logClientError } from '../http/refusals.ts';
 import { isPlatformAdminEmail, readMaintenance } from './mode.ts';
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
 
 // While maintenance is on, every write is refused with its message and a 503 (with Retry-After: the
 // ballot page keeps an unsent ballot and sends it again by itself once the window ends), except:
@@ -55,18 +57,18 @@ function refusal(event: RequestEvent, message: string): Response {
 	// A browser without JavaScript: a page that stands alone and leads back (the GET of the same page).
 	const back = escapeHtml(event.url.pathname);
 	const page = `<!doctype html>
-<html lang="en">
+<html lang="${getLocale()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Maintenance · Podium</title>
+<title>${m.people_maintenance_title()}</title>
 </head>
 <body>
 <main>
-<h1>Podium is in read-only maintenance</h1>
+<h1>${m.people_maintenance_heading()}</h1>
 <p>${escapeHtml(message)}</p>
-<p>Nothing was saved. You can still look around; try again once the maintenance is over.</p>
-<p><a href="${back}">Back to the page</a> · <a href="${resolvePath('/')}">Home page</a></p>
+<p>${m.people_maintenance_nothing_saved()}</p>
+<p><a href="${back}">${m.people_maintenance_back()}</a> · <a href="${resolvePath('/')}">${m.people_maintenance_home()}</a></p>
 </main>
 </body>
 </html>

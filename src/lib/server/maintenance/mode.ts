@@ -4,6 +4,7 @@ import { RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
 import { requirePlatformAdminRole } from '../platform/admins.ts';
 import { recordPlatformAction } from '../platform/audit.ts';
+import { m } from '../../paraglide/messages.js';
 
 // Read-only maintenance (e.g. the cutover window): one row in the database, so that every app instance
 // sees the switch; each instance reads it at most once per MAINTENANCE_CACHE_MS (writes are refused or
@@ -72,15 +73,15 @@ export function forgetMaintenance() {
 export async function setMaintenance(actor: Actor, input: { active: boolean; message?: string }) {
 	const message = input.message?.trim() ?? '';
 	if (input.active && !message) {
-		throw new RuleViolation('Write the message people will see during the maintenance.');
+		throw new RuleViolation(m.people_maintenance_write_message());
 	}
 	const done = await db.$transaction(async (tx) => {
-		await requirePlatformAdminRole(tx, actor.id, 'Only platform admins can switch maintenance mode.');
+		await requirePlatformAdminRole(tx, actor.id, m.people_maintenance_admins_only);
 		const before = await tx.maintenanceMode.findUnique({
 			where: { id: 1 },
 			select: { active: true, message: true }
 		});
-		if (!input.active && !before?.active) throw new RuleViolation('Maintenance mode is already off.', 409);
+		if (!input.active && !before?.active) throw new RuleViolation(m.people_maintenance_already_off(), 409);
 		const data = {
 			active: input.active,
 			// Ending keeps the last message, for the record.
@@ -95,9 +96,9 @@ export async function setMaintenance(actor: Actor, input: { active: boolean; mes
 			action: input.active ? 'maintenance_started' : 'maintenance_ended',
 			summary: input.active
 				? before?.active
-					? `Changed the maintenance message: "${message}".`
-					: `Put Podium into read-only maintenance: "${message}".`
-				: 'Ended the read-only maintenance.',
+					? `Changed the maintenance message: "${message}".` // i18n-ignore: a stored audit record
+					: `Put Podium into read-only maintenance: "${message}".` // i18n-ignore: a stored audit record
+				: 'Ended the read-only maintenance.', // i18n-ignore: a stored audit record
 			details: { from: before ?? null, to: { active: data.active, message: data.message } }
 		});
 		return { active: data.active, message: data.message };

@@ -251,7 +251,7 @@ export async function exportActivity(actor: PlatformActor, filters: ActivityFilt
 		recordPlatformAction(tx, {
 			actor,
 			action: 'activity_exported',
-			summary: 'Downloaded the activity log as CSV.',
+			summary: 'Downloaded the activity log as CSV.', // i18n-ignore: a stored audit record
 			details: { filters: { ...filters } }
 		})
 	);

@@ -3,6 +3,7 @@ import { db } from '../db.ts';
 import { normaliseEmail } from '../auth/sign-in-links.ts';
 import { RuleViolation } from '../rules.ts';
 import { recordPlatformAction, type PlatformActor } from './audit.ts';
+import { m } from '../../paraglide/messages.js';
 
 /**
  * Reads the platform admin role of `actorId` again inside a write's transaction and refuses (403) with
@@ -11,13 +12,13 @@ import { recordPlatformAction, type PlatformActor } from './audit.ts';
 export async function requirePlatformAdminRole(
 	tx: Prisma.TransactionClient,
 	actorId: string,
-	refusal = 'Only platform admins can do this.'
+	refusal: () => string = m.people_admins_only
 ) {
 	const admin = await tx.user.findUnique({
 		where: { id: actorId },
 		select: { platformAdminSince: true, deletedAt: true }
 	});
-	if (!admin?.platformAdminSince || admin.deletedAt) throw new RuleViolation(refusal, 403);
+	if (!admin?.platformAdminSince || admin.deletedAt) throw new RuleViolation(refusal(), 403);
 }
 
 /** A platform admin as the list shows them. */
@@ -40,7 +41,7 @@ async function findPersonByEmail(email: string) {
 	});
 	if (!user || user.deletedAt) {
 		throw new RuleViolation(
-			`Nobody has signed in with ${address || 'that address'} yet: they sign in once, then you can grant it.`,
+			address ? m.people_grant_unknown({ address }) : m.people_grant_unknown_empty(),
 			404
 		);
 	}
@@ -60,7 +61,7 @@ export async function grantPlatformAdmin(actor: PlatformActor, email: string, no
 		await recordPlatformAction(tx, {
 			actor,
 			action: 'platform_admin_granted',
-			summary: `Made ${user.email} a platform admin.`,
+			summary: `Made ${user.email} a platform admin.`, // i18n-ignore: a stored audit record
 			targetUserId: user.id
 		});
 		return { email: user.email, changed: true };
@@ -75,10 +76,7 @@ export async function grantPlatformAdmin(actor: PlatformActor, email: string, no
 export async function revokePlatformAdmin(actor: PlatformActor, email: string) {
 	const user = await findPersonByEmail(email);
 	if (!('command' in actor) && actor.id === user.id) {
-		throw new RuleViolation(
-			'You cannot take your own platform admin role: ask another platform admin (or an operator with npm run admin -- revoke), so that the platform never ends up without one by accident.',
-			403
-		);
+		throw new RuleViolation(m.people_revoke_self(), 403);
 	}
 	return db.$transaction(async (tx) => {
 		const { count } = await tx.user.updateMany({
@@ -89,7 +87,7 @@ export async function revokePlatformAdmin(actor: PlatformActor, email: string) {
 		await recordPlatformAction(tx, {
 			actor,
 			action: 'platform_admin_revoked',
-			summary: `Took the platform admin role from ${user.email}.`,
+			summary: `Took the platform admin role from ${user.email}.`, // i18n-ignore: a stored audit record
 			targetUserId: user.id
 		});
 		return { email: user.email, changed: true };

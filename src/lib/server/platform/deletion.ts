@@ -6,6 +6,7 @@ import { recordPlatformAction } from './audit.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { lockPerson } from './person-actions.ts';
 import { findPerson } from './people.ts';
+import { m } from '../../paraglide/messages.js';
 
 // Deleting a person keeps their row, so that nothing they took part in changes: their votes still count
 // (published results stay as published), their projects and team places stay, shown as "Deleted person".
@@ -102,22 +103,21 @@ export async function deletePerson(actor: Actor, id: string, fingerprint: string
 	return db.$transaction(async (tx) => {
 		const person = await lockPerson(tx, id);
 		if (person.id === actor.id) {
-			throw new RuleViolation('You cannot delete your own account here: ask another platform admin.', 403);
+			throw new RuleViolation(m.people_delete_self(), 403);
 		}
-		if (person.deletedAt) throw new RuleViolation('This person has already been deleted.', 409);
+		if (person.deletedAt) throw new RuleViolation(m.people_already_deleted(), 409);
 		const effect = await readDeletion(tx, id);
 		if (effect.blockedBy.length > 0) {
 			throw new RuleViolation(
-				`${person.email} still owns ${effect.blockedBy.map((e) => e.name).join(', ')}: transfer (or delete) ` +
-					'those events first, so that each event keeps an owner who can run it.',
+				m.people_delete_still_owns({
+					email: person.email,
+					names: effect.blockedBy.map((e) => e.name).join(', ')
+				}),
 				409
 			);
 		}
 		if (effect.fingerprint !== fingerprint) {
-			throw new RuleViolation(
-				'Their account changed since you opened this confirmation: read the effect again, then confirm.',
-				409
-			);
+			throw new RuleViolation(m.people_delete_stale(), 409);
 		}
 		const erased = await eraseIdentity(tx, id, now);
 		const { projects, teams, attendances, votesInClosedEvents, votesInOpenEvents, referrals } = effect;

@@ -7,6 +7,7 @@ import { RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
 import { requirePlatformAdminRole } from './admins.ts';
 import { recordPlatformAction } from './audit.ts';
+import { m } from '../../paraglide/messages.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,10 +26,10 @@ interface LockedEvent {
  */
 async function lockEventForAdmin(tx: Tx, actor: Actor, eventId: string): Promise<LockedEvent> {
 	await requirePlatformAdminRole(tx, actor.id);
-	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
+	if (!isUuid(eventId)) throw new RuleViolation(m.people_event_not_found(), 404);
 	const rows = await tx.$queryRaw<LockedEvent[]>`
 		SELECT id::text, name, slug, owner_id::text, deleted_at FROM events WHERE id = ${eventId}::uuid FOR UPDATE`;
-	if (!rows[0]) throw new RuleViolation('Event not found.', 404);
+	if (!rows[0]) throw new RuleViolation(m.people_event_not_found(), 404);
 	return rows[0];
 }
 
@@ -45,20 +46,16 @@ export async function transferEvent(
 	return db.$transaction(async (tx) => {
 		const event = await lockEventForAdmin(tx, actor, eventId);
 		if (event.owner_id !== input.expectedOwnerId) {
-			throw new RuleViolation(
-				'The owner of this event changed since you opened the page: reload it, check, and try again.',
-				409
-			);
+			throw new RuleViolation(m.people_owner_changed(), 409);
 		}
 		const email = input.email.trim().toLowerCase();
 		const [from, to] = await Promise.all([
 			tx.user.findUniqueOrThrow({ where: { id: event.owner_id }, select: { id: true, email: true } }),
 			tx.user.findUnique({ where: { email }, select: { id: true, email: true, deletedAt: true } })
 		]);
-		if (!to) throw new RuleViolation(`Nobody has the email address ${email}. Check it and try again.`, 404);
-		if (to.deletedAt)
-			throw new RuleViolation(`${email} belongs to a deleted person: choose someone else.`, 409);
-		if (to.id === from.id) throw new RuleViolation(`${email} already owns this event.`, 409);
+		if (!to) throw new RuleViolation(m.people_nobody_with_email_check({ email }), 404);
+		if (to.deletedAt) throw new RuleViolation(m.people_transfer_to_deleted({ email }), 409);
+		if (to.id === from.id) throw new RuleViolation(m.people_already_owns({ email }), 409);
 		await tx.event.update({ where: { id: event.id }, data: { ownerId: to.id }, select: { id: true } });
 		await recordPlatformAction(tx, {
 			actor,
@@ -84,7 +81,7 @@ export async function transferEvent(
 export async function softDeleteEvent(actor: Actor, eventId: string, reason?: string) {
 	const done = await db.$transaction(async (tx) => {
 		const event = await lockEventForAdmin(tx, actor, eventId);
-		if (event.deleted_at) throw new RuleViolation('This event is already deleted.', 409);
+		if (event.deleted_at) throw new RuleViolation(m.people_event_already_deleted(), 409);
 		await tx.event.update({ where: { id: event.id }, data: { deletedAt: new Date() }, select: { id: true } });
 		await recordPlatformAction(tx, {
 			actor,
@@ -106,7 +103,7 @@ export async function softDeleteEvent(actor: Actor, eventId: string, reason?: st
 export async function restoreEvent(actor: Actor, eventId: string, reason?: string) {
 	const done = await db.$transaction(async (tx) => {
 		const event = await lockEventForAdmin(tx, actor, eventId);
-		if (!event.deleted_at) throw new RuleViolation('This event is not deleted.', 409);
+		if (!event.deleted_at) throw new RuleViolation(m.people_event_not_deleted(), 409);
 		await tx.event.update({ where: { id: event.id }, data: { deletedAt: null }, select: { id: true } });
 		await recordPlatformAction(tx, {
 			actor,
@@ -125,7 +122,7 @@ export async function restoreEvent(actor: Actor, eventId: string, reason?: strin
 
 /** What purging the event deletes with it, as counts for the confirmation. */
 export async function describeEventPurge(eventId: string) {
-	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
+	if (!isUuid(eventId)) throw new RuleViolation(m.people_event_not_found(), 404);
 	const event = await db.event.findUnique({
 		where: { id: eventId },
 		select: {
@@ -135,7 +132,7 @@ export async function describeEventPurge(eventId: string) {
 			_count: { select: { attendees: true, projects: true, votes: true, referrals: true } }
 		}
 	});
-	if (!event) throw new RuleViolation('Event not found.', 404);
+	if (!event) throw new RuleViolation(m.people_event_not_found(), 404);
 	return { id: event.id, name: event.name, deleted: event.deletedAt !== null, ...event._count };
 }
 
@@ -148,10 +145,10 @@ export async function purgeEvent(actor: Actor, eventId: string, typedName: strin
 	return db.$transaction(async (tx) => {
 		const event = await lockEventForAdmin(tx, actor, eventId);
 		if (!event.deleted_at) {
-			throw new RuleViolation('Only a deleted event can be purged: delete it first.', 409);
+			throw new RuleViolation(m.people_purge_not_deleted(), 409);
 		}
 		if (typedName.trim() !== event.name.trim()) {
-			throw new RuleViolation(`Type the event's name exactly ("${event.name}") to purge it.`);
+			throw new RuleViolation(m.people_purge_type_name({ name: event.name }));
 		}
 		const { _count: counts } = await tx.event.findUniqueOrThrow({
 			where: { id: event.id },

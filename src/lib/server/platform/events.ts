@@ -5,6 +5,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../ids.ts';
 import { RuleViolation } from '../rules.ts';
 import { healthFlags, readEventStats, type EventStats, type HealthFlag } from './event-health.ts';
+import { m } from '../../paraglide/messages.js';
 
 /** Rows per page of the events directory. */
 export const EVENTS_PAGE_SIZE = 50;
@@ -123,7 +124,7 @@ export async function listEvents(filters: EventFilters, after?: EventCursor, now
 
 /** One event for its platform admin page: facts, owner, figures, flags and what admins did to it. */
 export async function getEventOverview(eventId: string, now = new Date()) {
-	if (!isUuid(eventId)) throw new RuleViolation('Event not found.', 404);
+	if (!isUuid(eventId)) throw new RuleViolation(m.people_event_not_found(), 404);
 	const event = await db.event.findUnique({
 		where: { id: eventId },
 		select: {
@@ -146,7 +147,7 @@ export async function getEventOverview(eventId: string, now = new Date()) {
 			}
 		}
 	});
-	if (!event) throw new RuleViolation('Event not found.', 404);
+	if (!event) throw new RuleViolation(m.people_event_not_found(), 404);
 	const stats = (await readEventStats([event.id])).get(event.id)!;
 	const { _count, platformRecords, ...facts } = event;
 	return {

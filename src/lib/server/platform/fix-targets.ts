@@ -2,6 +2,7 @@ import { normaliseEmail } from '../auth/sign-in-links.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { normalizeJoinCode } from '../join-codes.ts';
 import { RuleViolation } from '../rules.ts';
+import { m } from '../../paraglide/messages.js';
 
 // Finding what a data fix is about from what an admin typed: an event by slug or join code, a person by
 // email, a project by join code or id. Each takes the transaction of the fix, so the check and the change
@@ -19,19 +20,22 @@ export async function findEventByRef(tx: Client, typed: string) {
 	const event =
 		(await tx.event.findUnique({ where: { slug: text.toLowerCase() }, select: eventSelect })) ??
 		(await tx.event.findUnique({ where: { joinCode: normalizeJoinCode(text) }, select: eventSelect }));
-	return usableEvent(event, `No event has the slug or join code "${text}".`);
+	return usableEvent(event, () => m.people_no_event_ref_named({ text }));
 }
 
 /** The event with this id (from a confirmation form); refused when gone or soft-deleted. */
 export async function findEventById(tx: Client, id: string) {
 	const event = await tx.event.findUnique({ where: { id }, select: eventSelect });
-	return usableEvent(event, 'That event does not exist any more.');
+	return usableEvent(event, m.people_event_gone);
 }
 
-function usableEvent(event: Prisma.EventGetPayload<{ select: typeof eventSelect }> | null, missing: string) {
-	if (!event) throw new RuleViolation(missing, 404);
+function usableEvent(
+	event: Prisma.EventGetPayload<{ select: typeof eventSelect }> | null,
+	missing: () => string
+) {
+	if (!event) throw new RuleViolation(missing(), 404);
 	if (event.deletedAt) {
-		throw new RuleViolation(`The event "${event.name}" is deleted: restore it first to fix its data.`, 409);
+		throw new RuleViolation(m.people_event_deleted_restore({ name: event.name }), 409);
 	}
 	return { id: event.id, name: event.name, slug: event.slug, phase: event.phase };
 }
@@ -42,18 +46,21 @@ const personSelect = { id: true, email: true, displayName: true, deletedAt: true
 export async function findPersonByEmail(tx: Client, typed: string) {
 	const email = normaliseEmail(typed);
 	const user = await tx.user.findUnique({ where: { email }, select: personSelect });
-	return usablePerson(user, `Nobody has the email address ${email || '(empty)'}.`);
+	return usablePerson(user, () => m.people_nobody_with_email({ email: email || m.people_empty() }));
 }
 
 /** The person with this id (from a confirmation form); refused when gone or deleted. */
 export async function findPersonById(tx: Client, id: string) {
 	const user = await tx.user.findUnique({ where: { id }, select: personSelect });
-	return usablePerson(user, 'That person does not exist any more.');
+	return usablePerson(user, m.people_person_gone);
 }
 
-function usablePerson(user: Prisma.UserGetPayload<{ select: typeof personSelect }> | null, missing: string) {
-	if (!user) throw new RuleViolation(missing, 404);
-	if (user.deletedAt) throw new RuleViolation(`The account of ${user.email} was deleted.`, 409);
+function usablePerson(
+	user: Prisma.UserGetPayload<{ select: typeof personSelect }> | null,
+	missing: () => string
+) {
+	if (!user) throw new RuleViolation(missing(), 404);
+	if (user.deletedAt) throw new RuleViolation(m.people_account_deleted({ email: user.email }), 409);
 	return { id: user.id, email: user.email, displayName: user.displayName };
 }
 
@@ -76,8 +83,8 @@ export async function findProjectByRef(tx: Client, typed: string) {
 	const project = UUID.test(text)
 		? await tx.project.findUnique({ where: { id: text.toLowerCase() }, select: projectSelect })
 		: await tx.project.findUnique({ where: { joinCode: normalizeJoinCode(text) }, select: projectSelect });
-	if (!project) throw new RuleViolation(`No project has the join code or id "${text}".`, 404);
-	const event = usableEvent(project.event, 'That project has no event.');
+	if (!project) throw new RuleViolation(m.people_no_project_ref_named({ text }), 404);
+	const event = usableEvent(project.event, m.people_project_no_event);
 	return {
 		id: project.id,
 		name: project.name,

@@ -12,6 +12,7 @@ import {
 	lockAttendance,
 	named
 } from './fix-targets.ts';
+import { m } from '../../paraglide/messages.js';
 
 // Data fixes that change scores, made by a platform admin on /admin/fixes: a project's legacy points and
 // a voter's ballot. Each is one transaction with its audit row in it, and is refused if what the
@@ -30,7 +31,7 @@ export async function setLegacyPointsByAdmin(
 	return db.$transaction(async (tx) => {
 		const project = await findProjectByRef(tx, input.projectId);
 		if (input.points === input.from) {
-			throw new RuleViolation(`${project.name} already has ${input.from} legacy points: nothing to change.`);
+			throw new RuleViolation(m.people_points_unchanged({ project: project.name, points: input.from }));
 		}
 		// The conditional update is the check: a change made since the form was shown refuses this one.
 		const { count } = await tx.project.updateMany({
@@ -39,7 +40,7 @@ export async function setLegacyPointsByAdmin(
 		});
 		if (!count) {
 			throw new RuleViolation(
-				`${project.name} has ${project.legacyPoints} legacy points now, not ${input.from}: someone changed them since you looked. Check and try again.`,
+				m.people_points_changed({ project: project.name, now: project.legacyPoints, from: input.from }),
 				409
 			);
 		}
@@ -47,6 +48,7 @@ export async function setLegacyPointsByAdmin(
 		await recordPlatformAction(tx, {
 			actor,
 			action: 'legacy_points_adjusted',
+			// i18n-ignore: a stored audit record
 			summary: `Set the legacy points of ${project.name} (${project.event.name}) from ${input.from} to ${input.points}.`,
 			reason: input.reason,
 			targetEventId: project.event.id,
@@ -95,7 +97,7 @@ export async function describeBallot(eventRef: string, email: string) {
 	});
 	const votes = await ballotOf(db, event.id, person.id);
 	if (!votes.length && !attendance?.ballotSavedAt) {
-		throw new RuleViolation(`${person.email} has no ballot in ${event.name}: there is nothing to void.`, 404);
+		throw new RuleViolation(m.people_no_ballot({ email: person.email, event: event.name }), 404);
 	}
 	return {
 		event,
@@ -124,16 +126,13 @@ export async function voidBallotByAdmin(
 		const votes = await ballotOf(tx, event.id, person.id);
 		const savedAt = attendance?.ballotSavedAt ?? null;
 		if (!votes.length && !savedAt) {
-			throw new RuleViolation(`${person.email} has no ballot in ${event.name} (any more).`, 404);
+			throw new RuleViolation(m.people_no_ballot_any_more({ email: person.email, event: event.name }), 404);
 		}
 		if (
 			ballotFingerprint(votes) !== input.seenVotes ||
 			(savedAt?.toISOString() ?? '') !== input.seenSavedAt
 		) {
-			throw new RuleViolation(
-				`The ballot of ${person.email} changed since you looked: look it up again before you void it.`,
-				409
-			);
+			throw new RuleViolation(m.people_ballot_changed({ email: person.email }), 409);
 		}
 		const { count } = await tx.vote.deleteMany({ where: { eventId: event.id, voterId: person.id } });
 		if (attendance) {

@@ -12,12 +12,10 @@ import {
 	lockAttendance,
 	named
 } from './fix-targets.ts';
+import { m } from '../../paraglide/messages.js';
 
 // Data fixes of attendance and teams, made by a platform admin on /admin/fixes: each one transaction
 // with its audit row (and the reason the admin typed) in it.
-
-const STALE =
-	'Someone changed this since you looked: look it up again and check the numbers before you confirm.';
 
 /** Makes the person with `email` an attendee of the event whose slug or join code was typed. */
 export async function addAttendeeByAdmin(
@@ -29,14 +27,14 @@ export async function addAttendeeByAdmin(
 			const event = await findEventByRef(tx, input.event);
 			const person = await findPersonByEmail(tx, input.email);
 			if (await lockAttendance(tx, event.id, person.id)) {
-				throw new RuleViolation(`${person.email} already attends ${event.name}.`, 409);
+				throw new RuleViolation(m.people_already_attends({ email: person.email, event: event.name }), 409);
 			}
 			await tx.eventAttendee.create({ data: { eventId: event.id, userId: person.id } });
 			await announceEventChange(tx, event.id);
 			await recordPlatformAction(tx, {
 				actor,
 				action: 'attendee_added',
-				summary: `Added ${named(person)} to the attendees of ${event.name}.`,
+				summary: `Added ${named(person)} to the attendees of ${event.name}.`, // i18n-ignore: a stored audit record
 				reason: input.reason,
 				targetUserId: person.id,
 				targetEventId: event.id,
@@ -46,7 +44,7 @@ export async function addAttendeeByAdmin(
 		});
 	} catch (error) {
 		// Two admins adding the same person at once: the second one is told, as if it had seen the first.
-		if (isUniqueViolation(error)) throw new RuleViolation('That person already attends this event.', 409);
+		if (isUniqueViolation(error)) throw new RuleViolation(m.people_already_attends_this(), 409);
 		throw error;
 	}
 }
@@ -56,7 +54,8 @@ export async function describeRemovalByAdmin(eventRef: string, email: string) {
 	const event = await findEventByRef(db, eventRef);
 	const person = await findPersonByEmail(db, email);
 	const counts = await countAttendeeRows(db, event.id, person.id);
-	if (!counts) throw new RuleViolation(`${person.email} does not attend ${event.name}.`, 404);
+	if (!counts)
+		throw new RuleViolation(m.people_does_not_attend({ email: person.email, event: event.name }), 404);
 	return { event, person, ...counts };
 }
 
@@ -88,12 +87,15 @@ export async function removeAttendeeByAdmin(
 		const event = await findEventById(tx, input.eventId);
 		const person = await findPersonById(tx, input.userId);
 		if (!(await lockAttendance(tx, event.id, person.id))) {
-			throw new RuleViolation(`${person.email} does not attend ${event.name} (any more).`, 404);
+			throw new RuleViolation(
+				m.people_does_not_attend_any_more({ email: person.email, event: event.name }),
+				404
+			);
 		}
 		const now = await countAttendeeRows(tx, event.id, person.id);
 		const { seen } = input;
 		if (!now || now.projects !== seen.projects || now.teams !== seen.teams || now.votes !== seen.votes) {
-			throw new RuleViolation(STALE, 409);
+			throw new RuleViolation(m.people_fix_stale(), 409);
 		}
 		const options = { removeProjects: input.removeProjects, removeVotes: input.removeVotes };
 		const { removed, summary } = await deleteAttendance(tx, event.id, person.id, options);
@@ -121,33 +123,34 @@ export async function addTeammateByAdmin(
 			const person = await findPersonByEmail(tx, input.email);
 			if (project.ownerId === person.id) {
 				throw new RuleViolation(
-					`${person.email} owns ${project.name}: the owner is not also a teammate.`,
+					m.people_owner_not_teammate({ email: person.email, project: project.name }),
 					409
 				);
 			}
 			if (!(await lockAttendance(tx, project.event.id, person.id))) {
 				throw new RuleViolation(
-					`${person.email} does not attend ${project.event.name}: add them to the event first.`,
+					m.people_add_to_event_first({ email: person.email, event: project.event.name }),
 					409
 				);
 			}
 			const onTeam = await tx.projectCollaborator.count({
 				where: { projectId: project.id, userId: person.id }
 			});
-			if (onTeam) throw new RuleViolation(`${person.email} is already on the team of ${project.name}.`, 409);
+			if (onTeam)
+				throw new RuleViolation(
+					m.people_already_on_team({ email: person.email, project: project.name }),
+					409
+				);
 			// A vote for one's own team's project is never allowed; it would count if they joined now.
 			const voted = await tx.vote.count({ where: { projectId: project.id, voterId: person.id } });
 			if (voted) {
-				throw new RuleViolation(
-					`${person.email} voted for ${project.name}: void their ballot first, then add them to the team.`,
-					409
-				);
+				throw new RuleViolation(m.people_voted_for({ email: person.email, project: project.name }), 409);
 			}
 			await tx.projectCollaborator.create({ data: { projectId: project.id, userId: person.id } });
 			await recordPlatformAction(tx, {
 				actor,
 				action: 'teammate_added',
-				summary: `Added ${named(person)} to the team of ${project.name} (${project.event.name}).`,
+				summary: `Added ${named(person)} to the team of ${project.name} (${project.event.name}).`, // i18n-ignore: a stored audit record
 				reason: input.reason,
 				targetUserId: person.id,
 				targetEventId: project.event.id,
@@ -156,7 +159,7 @@ export async function addTeammateByAdmin(
 			return { project, person };
 		});
 	} catch (error) {
-		if (isUniqueViolation(error)) throw new RuleViolation('That person is already on this team.', 409);
+		if (isUniqueViolation(error)) throw new RuleViolation(m.people_already_on_this_team(), 409);
 		throw error;
 	}
 }
@@ -171,18 +174,19 @@ export async function removeTeammateByAdmin(
 		const person = await findPersonByEmail(tx, input.email);
 		if (project.ownerId === person.id) {
 			throw new RuleViolation(
-				`${person.email} owns ${project.name}: an owner cannot be taken off their own team.`,
+				m.people_owner_cannot_leave({ email: person.email, project: project.name }),
 				409
 			);
 		}
 		const { count } = await tx.projectCollaborator.deleteMany({
 			where: { projectId: project.id, userId: person.id }
 		});
-		if (!count) throw new RuleViolation(`${person.email} is not on the team of ${project.name}.`, 404);
+		if (!count)
+			throw new RuleViolation(m.people_not_on_team({ email: person.email, project: project.name }), 404);
 		await recordPlatformAction(tx, {
 			actor,
 			action: 'teammate_removed',
-			summary: `Took ${named(person)} off the team of ${project.name} (${project.event.name}).`,
+			summary: `Took ${named(person)} off the team of ${project.name} (${project.event.name}).`, // i18n-ignore: a stored audit record
 			reason: input.reason,
 			targetUserId: person.id,
 			targetEventId: project.event.id,

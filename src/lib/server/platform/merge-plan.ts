@@ -1,4 +1,5 @@
 import type { EventPhase } from '../generated/prisma/client.ts';
+import { m } from '../../paraglide/messages.js';
 
 // The rules of a merge, as a pure function of both accounts' rows, so that the confirmation page shows
 // exactly what the merge then does. D is the duplicate (merged away), K the account kept.
@@ -58,6 +59,15 @@ export interface MergeInputs {
 type Vote = MergeInputs['votes'][number];
 export type DroppedVote = Vote & { reason: 'same_project' | 'own_project' | 'over_limit'; byKept: boolean };
 
+export type TeamDropCode = 'kept_owns' | 'both_on_team' | 'kept_becomes_owner';
+
+const TEAM_DROP_REASONS: Record<TeamDropCode, string> = {
+	kept_owns: 'the kept account owns this project', // i18n-ignore: stored in the audit record's details
+	both_on_team: 'both accounts are on this team', // i18n-ignore: stored in the audit record's details
+	// i18n-ignore: stored in the audit record's details
+	kept_becomes_owner: 'the kept account becomes the owner of this project, which the duplicate owns'
+};
+
 /** What merging D into K does; `blockers` lists why it cannot be done (nothing is changed then). */
 export function resolveMerge(inputs: MergeInputs) {
 	const { duplicateId: D, keptId: K } = inputs;
@@ -67,9 +77,7 @@ export function resolveMerge(inputs: MergeInputs) {
 	for (const mine of projectsOf(D)) {
 		const theirs = projectsOf(K).find((p) => p.eventId === mine.eventId);
 		if (theirs) {
-			blockers.push(
-				`Both accounts own a project in ${mine.eventName} ("${mine.name}" and "${theirs.name}"), and a person owns at most one project per event: remove one of them, or hand it to a teammate, before merging.`
-			);
+			blockers.push(m.people_merge_both_own({ event: mine.eventName, mine: mine.name, theirs: theirs.name }));
 		}
 	}
 
@@ -77,22 +85,30 @@ export function resolveMerge(inputs: MergeInputs) {
 	const duplicateOwns = new Set(projectsOf(D).map((p) => p.id));
 	const keptOwns = new Set(projectsOf(K).map((p) => p.id));
 	const keptTeams = new Set(inputs.teams.filter((t) => t.userId === K).map((t) => t.projectId));
-	const teamsDropped: { projectId: string; userId: string; projectName: string; reason: string }[] = [];
+	// `reason` is kept in the audit record's details, in English; `code` names it for the page.
+	const teamsDropped: {
+		projectId: string;
+		userId: string;
+		projectName: string;
+		reason: string;
+		code: TeamDropCode;
+	}[] = [];
 	const teamsMoved: typeof inputs.teams = [];
 	for (const row of inputs.teams) {
-		const drop = (reason: string) =>
+		const drop = (code: TeamDropCode) =>
 			teamsDropped.push({
 				projectId: row.projectId,
 				userId: row.userId,
 				projectName: row.projectName,
-				reason
+				reason: TEAM_DROP_REASONS[code],
+				code
 			});
 		if (row.userId === D) {
-			if (keptOwns.has(row.projectId)) drop('the kept account owns this project');
-			else if (keptTeams.has(row.projectId)) drop('both accounts are on this team');
+			if (keptOwns.has(row.projectId)) drop('kept_owns');
+			else if (keptTeams.has(row.projectId)) drop('both_on_team');
 			else teamsMoved.push(row);
 		} else if (duplicateOwns.has(row.projectId)) {
-			drop('the kept account becomes the owner of this project, which the duplicate owns');
+			drop('kept_becomes_owner');
 		}
 	}
 	const ownAfter = new Set([...ownedAfter, ...inputs.teams.map((t) => t.projectId)]);

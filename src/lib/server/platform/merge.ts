@@ -10,6 +10,7 @@ import { recordPlatformAction } from './audit.ts';
 import { eraseIdentity } from './deletion.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { resolveMerge, type MergeInputs } from './merge-plan.ts';
+import { m } from '../../paraglide/messages.js';
 
 // Merging a duplicate account into the account a person keeps. The plan (what moves, what is dropped,
 // which published results change) is worked out by resolveMerge from both accounts' rows, shown on a
@@ -109,23 +110,18 @@ async function readInputs(client: Client, duplicateId: string, keptId: string): 
 async function findKept(client: Client, duplicate: { id: string; email: string }, keepEmail: string) {
 	const email = normaliseEmail(keepEmail);
 	if (email === duplicate.email) {
-		throw new RuleViolation(
-			'That is this account: type the address of the other account, the one to keep.',
-			400
-		);
+		throw new RuleViolation(m.people_merge_same(), 400);
 	}
 	const kept = await client.user.findUnique({ where: { email }, select: personSelect });
-	if (!kept) throw new RuleViolation(`No account has the address ${email}: check the spelling.`, 404);
-	if (kept.deletedAt)
-		throw new RuleViolation(`${email} belongs to a deleted person: merge into a live account.`, 409);
+	if (!kept) throw new RuleViolation(m.people_merge_no_account({ email }), 404);
+	if (kept.deletedAt) throw new RuleViolation(m.people_merge_into_deleted({ email }), 409);
 	return kept;
 }
 
 async function findDuplicate(client: Client, id: string) {
 	const duplicate = isUuid(id) ? await client.user.findUnique({ where: { id }, select: personSelect }) : null;
-	if (!duplicate) throw new RuleViolation('Nobody has that id: the person may have been merged away.', 404);
-	if (duplicate.deletedAt)
-		throw new RuleViolation('This account has been deleted: there is nothing to merge.', 409);
+	if (!duplicate) throw new RuleViolation(m.people_nobody_with_id(), 404);
+	if (duplicate.deletedAt) throw new RuleViolation(m.people_merge_deleted(), 409);
 	return duplicate;
 }
 
@@ -176,17 +172,11 @@ export async function mergePeople(
 		}
 		const { duplicate, kept, effect, fingerprint: current } = await plan(tx, duplicateId, keepEmail);
 		if (duplicate.id === actor.id) {
-			throw new RuleViolation(
-				'You cannot merge away your own account here: ask another platform admin.',
-				403
-			);
+			throw new RuleViolation(m.people_merge_self(), 403);
 		}
 		if (effect.blockers.length > 0) throw new RuleViolation(effect.blockers.join(' '), 409);
 		if (current !== fingerprint) {
-			throw new RuleViolation(
-				'One of the two accounts changed since you opened this confirmation: read the effect again, then confirm.',
-				409
-			);
+			throw new RuleViolation(m.people_merge_stale(), 409);
 		}
 		const D = duplicate.id;
 		const K = kept.id;
@@ -245,6 +235,7 @@ export async function mergePeople(
 		await recordPlatformAction(tx, {
 			actor,
 			action: 'people_merged',
+			// i18n-ignore: a stored audit record
 			summary: `Merged ${duplicate.email} into ${kept.email}: ${counts.moved}; dropped ${counts.dropped}; the duplicate is deleted.`,
 			targetUserId: K,
 			details: {

@@ -3,6 +3,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { isStorableText } from '../http/storable-text.ts';
 import { isUuid } from '../ids.ts';
 import { RuleViolation } from '../rules.ts';
+import { m } from '../../paraglide/messages.js';
 
 // The people directory and one person's page in the app-wide admin area: reading only. The changes
 // (email, sign-out, reveal, export) are in person-actions.ts, merging in merge.ts, deleting in deletion.ts.
@@ -194,7 +195,7 @@ const eventSelect = { id: true, name: true, slug: true, phase: true, deletedAt: 
 /** The person with `id` (identity only, never private fields); a 404 RuleViolation for an unknown or malformed id. */
 export async function findPerson(id: string) {
 	const user = isUuid(id) ? await db.user.findUnique({ where: { id }, select: identitySelect }) : null;
-	if (!user) throw new RuleViolation('Nobody has that id: the person may have been merged away.', 404);
+	if (!user) throw new RuleViolation(m.people_nobody_with_id(), 404);
 	return user;
 }
 

@@ -4,10 +4,11 @@ import { isUuid } from '../ids.ts';
 import { isUniqueViolation, RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
 import { recordPlatformAction } from './audit.ts';
+import { m } from '../../paraglide/messages.js';
 
 // What a platform admin does to one person's account, each in one transaction with its audit row.
 
-const notFound = () => new RuleViolation('Nobody has that id: the person may have been merged away.', 404);
+const notFound = () => new RuleViolation(m.people_nobody_with_id(), 404);
 
 /** The person's row inside a write's transaction, locked so that two admins' changes run one after the other. */
 export async function lockPerson(tx: Prisma.TransactionClient, id: string) {
@@ -21,8 +22,7 @@ export async function lockPerson(tx: Prisma.TransactionClient, id: string) {
 }
 
 function refuseDeleted(person: { deletedAt: Date | null }) {
-	if (person.deletedAt)
-		throw new RuleViolation('This person has been deleted: there is nothing to change.', 409);
+	if (person.deletedAt) throw new RuleViolation(m.people_person_deleted_nothing(), 409);
 }
 
 export interface PrivateFields {
@@ -56,7 +56,7 @@ export async function revealPrivateFields(actor: Actor, id: string): Promise<Pri
 		await recordPlatformAction(tx, {
 			actor,
 			action: 'private_fields_revealed',
-			summary: `Revealed the phone, address and birth date of ${person.email}.`,
+			summary: `Revealed the phone, address and birth date of ${person.email}.`, // i18n-ignore: a stored audit record
 			targetUserId: id
 		});
 		return { ...fields, dob: fields.dob?.toISOString().slice(0, 10) ?? null };
@@ -72,14 +72,14 @@ export async function changeEmail(actor: Actor, id: string, email: string) {
 		return await db.$transaction(async (tx) => {
 			const person = await lockPerson(tx, id);
 			refuseDeleted(person);
-			if (person.email === email) throw new RuleViolation(`${email} is already their address.`, 409);
+			if (person.email === email) throw new RuleViolation(m.people_already_their_address({ email }), 409);
 			const taken = await tx.user.findUnique({ where: { email }, select: { id: true } });
 			if (taken) throw emailTaken(email);
 			await tx.user.update({ where: { id }, data: { email } });
 			await recordPlatformAction(tx, {
 				actor,
 				action: 'email_changed',
-				summary: `Changed the email of ${person.email} to ${email}.`,
+				summary: `Changed the email of ${person.email} to ${email}.`, // i18n-ignore: a stored audit record
 				targetUserId: id,
 				details: { old: person.email, new: email }
 			});
@@ -93,10 +93,7 @@ export async function changeEmail(actor: Actor, id: string, email: string) {
 }
 
 function emailTaken(email: string) {
-	return new RuleViolation(
-		`${email} already belongs to another account. If both accounts are this person's, merge them instead.`,
-		409
-	);
+	return new RuleViolation(m.people_email_taken({ email }), 409);
 }
 
 /** Ends every session of the person (audited with how many there were). */

@@ -96,7 +96,7 @@ export async function exportPerson(actor: Actor, id: string, now = new Date()) {
 		await recordPlatformAction(tx, {
 			actor,
 			action: 'person_exported',
-			summary: `Downloaded the data of ${person.email} as JSON.`,
+			summary: `Downloaded the data of ${person.email} as JSON.`, // i18n-ignore: a stored audit record
 			targetUserId: id
 		});
 		return {
