@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
+import { locales } from '$lib/paraglide/runtime';
 import { isCountryCode } from '../countries';
 
 /** A text field that may be left empty: '' and missing both become null (clears the column). */
@@ -45,7 +47,12 @@ export const profileSchema = z.object({
 		.refine(
 			(value) => value === null || !isRealDate(value) || value <= new Date().toISOString().slice(0, 10),
 			'Date of birth cannot be in the future.'
-		)
+		),
+	// The profile page's language (the first-sign-in step has none): left out, nothing changes.
+	locale: z.preprocess(
+		(value) => value || undefined,
+		z.enum(locales, { error: () => m.language_refused() }).optional()
+	)
 });
 
 export type ProfileInput = z.output<typeof profileSchema>;
