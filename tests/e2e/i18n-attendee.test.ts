@@ -182,50 +182,52 @@ for (const javaScriptEnabled of [true, false]) {
 	});
 }
 
-test('a signed-in person chooses the language on the profile, and the next device gets it', async ({
-	browser
-}) => {
-	test.setTimeout(90_000);
-	const email = uniqueEmail('mateo');
-	const context = await browser.newContext(spanish);
-	const page = await context.newPage();
-	await signInInSpanish(page, email, 'Mateo');
+for (const javaScriptEnabled of [true, false]) {
+	test(`a signed-in person chooses the language on the profile, and the next device gets it (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({
+		browser
+	}) => {
+		test.setTimeout(90_000);
+		const email = uniqueEmail('mateo');
+		const context = await browser.newContext({ ...spanish, javaScriptEnabled });
+		const page = await context.newPage();
+		await signInInSpanish(page, email, 'Mateo', javaScriptEnabled);
 
-	// The profile, in Spanish: switch to English and the page comes back in it.
-	await page
-		.getByTestId('account-area')
-		.getByRole('link', { name: /Perfil de/ })
-		.click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tu perfil');
-	await expect(page.getByLabel('Idioma')).toHaveValue('es');
-	await page.getByLabel('Idioma').selectOption('en');
-	await page.getByRole('button', { name: 'Guardar perfil' }).click();
-	await expect(page.getByRole('status')).toHaveText('Your profile is saved.');
-	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your profile');
-	await expect(page.getByLabel('Language')).toHaveValue('en');
+		// The profile, in Spanish: switch to English and the page comes back in it.
+		await page
+			.getByTestId('account-area')
+			.getByRole('link', { name: /Perfil de/ })
+			.click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tu perfil');
+		await expect(page.getByLabel('Idioma')).toHaveValue('es');
+		await page.getByLabel('Idioma').selectOption('en');
+		await page.getByRole('button', { name: 'Guardar perfil' }).click();
+		await expect(page.getByRole('status')).toHaveText('Your profile is saved.');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your profile');
+		await expect(page.getByLabel('Language')).toHaveValue('en');
 
-	// And back to Spanish, kept on the profile.
-	await page.getByLabel('Language').selectOption('es');
-	await page.getByRole('button', { name: 'Save profile' }).click();
-	await expect(page.getByRole('status')).toHaveText('Tu perfil está guardado.');
-	await expect(page.locator('html')).toHaveAttribute('lang', 'es');
-	await context.close();
+		// And back to Spanish, kept on the profile.
+		await page.getByLabel('Language').selectOption('es');
+		await page.getByRole('button', { name: 'Save profile' }).click();
+		await expect(page.getByRole('status')).toHaveText('Tu perfil está guardado.');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+		await context.close();
 
-	// Another device whose browser asks for English: signed in, Podium speaks Spanish to this person.
-	const other = await browser.newContext({ locale: 'en-US' });
-	const phone = await other.newPage();
-	const seen = mailSeen();
-	await phone.goto('/sign-in');
-	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Sign in');
-	await phone.getByLabel('Email address').fill(email);
-	await phone.getByRole('button', { name: 'Email me a sign-in link' }).click();
-	await phone.goto(await waitForSignInLink(email, { seen }));
-	await phone.getByRole('button', { name: `Sign in as ${email}` }).click();
-	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Qué hacer ahora');
-	await expect(phone.locator('html')).toHaveAttribute('lang', 'es');
-	await expect(
-		phone.getByTestId('account-area').getByRole('button', { name: 'Cerrar sesión' })
-	).toBeAttached();
-	await other.close();
-});
+		// Another device whose browser asks for English: signed in, Podium speaks Spanish to this person.
+		const other = await browser.newContext({ locale: 'en-US' });
+		const phone = await other.newPage();
+		const seen = mailSeen();
+		await phone.goto('/sign-in');
+		await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+		await phone.getByLabel('Email address').fill(email);
+		await phone.getByRole('button', { name: 'Email me a sign-in link' }).click();
+		await phone.goto(await waitForSignInLink(email, { seen }));
+		await phone.getByRole('button', { name: `Sign in as ${email}` }).click();
+		await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Qué hacer ahora');
+		await expect(phone.locator('html')).toHaveAttribute('lang', 'es');
+		await expect(
+			phone.getByTestId('account-area').getByRole('button', { name: 'Cerrar sesión' })
+		).toBeAttached();
+		await other.close();
+	});
+}
