@@ -19,10 +19,10 @@ export function isCountryCode(code: string): boolean {
 	return codeSet.has(code);
 }
 
-/** The countries for a <select>, sorted by their English name. */
-export function listCountries(): { code: string; name: string }[] {
-	const names = new Intl.DisplayNames(['en'], { type: 'region' });
+/** The countries for a <select>, named and sorted in `locale` (a BCP 47 tag: the page's language). */
+export function listCountries(locale = 'en'): { code: string; name: string }[] {
+	const names = new Intl.DisplayNames([locale], { type: 'region' });
 	return COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
-		a.name.localeCompare(b.name, 'en')
+		a.name.localeCompare(b.name, locale)
 	);
 }

@@ -103,11 +103,15 @@ export function fromWallTime(wall: string, timeZone: string): Date | 'invalid' |
 
 const readableFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** "Sat, 5 Dec 2026, 14:00" in `timeZone` (British English: day before month, 24-hour clock). */
-export function formatInZone(instant: Date, timeZone: string): string {
-	let formatter = readableFormatters.get(timeZone);
+/**
+ * "Sat, 5 Dec 2026, 14:00" in `timeZone`, in `locale` (pages pass intlLocale(): the page's language);
+ * by default British English: day before month, 24-hour clock.
+ */
+export function formatInZone(instant: Date, timeZone: string, locale = 'en-GB'): string {
+	const key = `${locale} ${timeZone}`;
+	let formatter = readableFormatters.get(key);
 	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-GB', {
+		formatter = new Intl.DateTimeFormat(locale, {
 			timeZone,
 			weekday: 'short',
 			day: 'numeric',
@@ -117,7 +121,7 @@ export function formatInZone(instant: Date, timeZone: string): string {
 			minute: '2-digit',
 			hourCycle: 'h23'
 		});
-		readableFormatters.set(timeZone, formatter);
+		readableFormatters.set(key, formatter);
 	}
 	return formatter.format(instant);
 }

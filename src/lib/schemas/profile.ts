@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { locales } from '../paraglide/runtime.js';
 import { isCountryCode } from '../countries';
 import { m } from '../paraglide/messages.js';
 
@@ -42,7 +43,12 @@ export const profileSchema = z.object({
 		.refine(
 			(value) => value === null || !isRealDate(value) || value <= new Date().toISOString().slice(0, 10),
 			{ error: () => m.server_dob_future() }
-		)
+		),
+	// The profile page's language (the first-sign-in step has none): left out, nothing changes.
+	locale: z.preprocess(
+		(value) => value || undefined,
+		z.enum(locales, { error: () => m.language_refused() }).optional()
+	)
 });
 
 export type ProfileInput = z.output<typeof profileSchema>;

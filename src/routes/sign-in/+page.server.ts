@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { oidcProviderName } from '$lib/server/auth/oidc';
 import { safeRedirectPath } from '$lib/server/auth/redirect';
 import { requestSignInLink } from '$lib/server/auth/sign-in-links';
+import { m } from '$lib/paraglide/messages';
 import { signInSchema } from '$lib/schemas/profile';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -39,16 +40,14 @@ export const actions: Actions = {
 			return fail(429, { email, error: tooManyRequests(result.retryAfterSeconds) });
 		}
 		if (result.status === 'mail-failed') {
-			return fail(503, {
-				email,
-				error: 'We could not send the email just now, so no link is on its way. Please try again in a minute.'
-			});
+			return fail(503, { email, error: m.auth_mail_failed() });
 		}
 		return { sent: true as const, email: parsed.data.email };
 	}
 };
 
 function tooManyRequests(seconds: number): string {
-	const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-	return `Too many sign-in requests. Please wait ${wait} before asking for another link.`;
+	return seconds < 90
+		? m.auth_too_many_seconds({ count: seconds })
+		: m.auth_too_many_minutes({ count: Math.ceil(seconds / 60) });
 }

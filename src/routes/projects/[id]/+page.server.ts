@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
 import { requireUser } from '$lib/server/auth/guards';
 import { publicUrl } from '$lib/server/config';
 import { parseForm } from '$lib/server/forms';
@@ -14,7 +15,7 @@ const projectId = z.uuid();
 /** The project id from the URL; anything that is not a UUID is simply not found. */
 function idOf(params: { id: string }) {
 	const id = projectId.safeParse(params.id);
-	if (!id.success) error(404, 'Project not found.');
+	if (!id.success) error(404, m.project_not_found());
 	return id.data;
 }
 
@@ -43,7 +44,10 @@ export const actions: Actions = {
 	},
 	removeCollaborator: async (event) => {
 		const user = requireUser(event);
-		const form = await parseForm(event.request, z.object({ userId: z.uuid('Choose a teammate to remove.') }));
+		const form = await parseForm(
+			event.request,
+			z.object({ userId: z.uuid({ error: () => m.project_choose_teammate() }) })
+		);
 		if (form.failure) return form.failure;
 		const removed = await attempt(removeCollaborator(user.id, idOf(event.params), form.data.userId));
 		return removed.failure;

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages';
 import { projectSchemaFor } from '$lib/schemas/project';
 import { requireUser } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
@@ -9,14 +10,14 @@ import type { Actions, PageServerLoad } from './$types';
 
 function idOf(params: { id: string }) {
 	const id = z.uuid().safeParse(params.id);
-	if (!id.success) error(404, 'Project not found.');
+	if (!id.success) error(404, m.project_not_found());
 	return id.data;
 }
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const project = await orError(getProjectForViewer(idOf(event.params), user.id));
-	if (!project.role) error(403, 'Only the team can edit this project.');
+	if (!project.role) error(403, m.project_team_only());
 	return { project };
 };
 
