@@ -1,5 +1,7 @@
 // The shapes of a ranking's uncertainty (src/lib/server/results/uncertainty.ts), shared with the pages,
 // and the plain words for its margin.
+import { intlLocale } from '$lib/intl';
+import { m } from '$lib/paraglide/messages';
 
 /** One project's place, with how sure it is. */
 export interface RankInterval {
@@ -37,29 +39,27 @@ export interface ResultsUncertainty {
 	hasLegacy: boolean;
 }
 
-function plural(n: number, word: string) {
-	return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** The margin in plain words, with the projects' names from `nameOf`. */
 export function describeMargin(
 	margin: MarginSummary,
 	ballots: number,
 	nameOf: (id: string) => string
 ): string {
+	const count = (n: number) => n.toLocaleString(intlLocale());
 	switch (margin.kind) {
 		case 'none':
-			return 'No margin to speak of: there is no contest yet.';
+			return m.board_margin_none();
 		case 'tied':
-			return `First place is tied (${margin.projectIds.map(nameOf).join(', ')}): margin 0 ballots.`;
+			return m.board_margin_tied({ names: margin.projectIds.map(nameOf).join(', ') });
 		case 'unreachable':
-			return `No change of ballots could catch ${nameOf(margin.winnerId)}: its earlier (imported) points decide first place.`;
+			return m.board_margin_unreachable({ name: nameOf(margin.winnerId) });
 		case 'margin':
-			return (
-				`Margin: ${plural(margin.ballots, 'ballot')} of ${ballots.toLocaleString('en-US')}. Changing ` +
-				`${margin.ballots === 1 ? 'one ballot' : `${margin.ballots.toLocaleString('en-US')} ballots`} in favour ` +
-				`of ${nameOf(margin.challengerId)} and against ${nameOf(margin.winnerId)} would have tied or overturned ` +
-				`first place.`
-			);
+			return m.board_margin({
+				margin: margin.ballots,
+				shown: count(margin.ballots),
+				ballots: count(ballots),
+				challenger: nameOf(margin.challengerId),
+				winner: nameOf(margin.winnerId)
+			});
 	}
 }

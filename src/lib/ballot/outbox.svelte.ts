@@ -1,4 +1,5 @@
 import { deserialize } from '$app/forms';
+import { m } from '$lib/paraglide/messages';
 import type { ActionResult } from '@sveltejs/kit';
 import { isPassingFailure, parseRetryAfter, retryDelay } from './retry';
 import { stampBallot, type UnsentBallot, type UnsentBallotSlot } from './unsent';
@@ -12,7 +13,6 @@ import { stampBallot, type UnsentBallot, type UnsentBallotSlot } from './unsent'
 // A ballot is a few hundred bytes: past this, the connection is as good as gone, and a retry with the same
 // stamp is harmless even if this one got through.
 const SEND_TIMEOUT_MS = 20_000;
-const UNREADABLE_ANSWER = 'The server refused this ballot. Reload the page and send it again.';
 
 /** Where the ballot stands, for the voter to see. */
 export type Delivery =
@@ -167,7 +167,7 @@ async function post(action: string, ballot: UnsentBallot, signal: AbortSignal): 
 	if (typeof result?.type !== 'string') {
 		// Not the app's answer: a 200 is a captive portal's sign-in page (try again once past it), an
 		// error status a proxy's refusal.
-		return response.status < 400 ? {} : { final: refusal(response.status, UNREADABLE_ANSWER) };
+		return response.status < 400 ? {} : { final: refusal(response.status, m.vote_unreadable()) };
 	}
 	// An error page in place of the ballot is what lost the picks before: show the message beside them.
 	if (result.type === 'error') return { final: refusal(response.status, result.error?.message) };
@@ -175,7 +175,7 @@ async function post(action: string, ballot: UnsentBallot, signal: AbortSignal): 
 }
 
 function refusal(status: number, message: string | undefined): ActionResult {
-	return { type: 'failure', status, data: { message: message || UNREADABLE_ANSWER } };
+	return { type: 'failure', status, data: { message: message || m.vote_unreadable() } };
 }
 
 function savedAtOf(result: Extract<ActionResult, { type: 'success' }>): Date {

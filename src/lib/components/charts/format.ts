@@ -1,16 +1,24 @@
-// Labels shared by the charts. Months arrive as YYYY-MM (UTC calendar months).
+// Labels shared by the charts, in the page's language. Months arrive as YYYY-MM (UTC calendar months).
+import { intlLocale } from '$lib/intl';
+import { getLocale } from '$lib/paraglide/runtime';
 
+// English keeps its own abbreviations: Intl's British ones say "Sept".
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** "2026-03" → "Mar". */
-export const shortMonth = (month: string) => MONTHS[Number(month.slice(5, 7)) - 1] ?? month;
+/** "2026-03" → "Mar" (in Spanish "mar"). */
+export function shortMonth(month: string): string {
+	const index = Number(month.slice(5, 7)) - 1;
+	if (!(index >= 0 && index < 12)) return month;
+	if (getLocale() === 'en') return MONTHS[index];
+	const at = new Date(Date.UTC(Number(month.slice(0, 4)), index, 1));
+	return new Intl.DateTimeFormat(intlLocale(), { month: 'short', timeZone: 'UTC' }).format(at);
+}
 
 /** "2026-03" → "Mar 2026". */
 export const longMonth = (month: string) => `${shortMonth(month)} ${month.slice(0, 4)}`;
 
-const numbers = new Intl.NumberFormat('en');
-/** 12345 → "12,345". */
-export const formatNumber = (value: number) => numbers.format(value);
+/** 12345 → "12,345" (in Spanish "12.345"). */
+export const formatNumber = (value: number) => new Intl.NumberFormat(intlLocale()).format(value);
 
 /** Every how many'th category to label so that labels of about `width` units fit `room` units. */
 export const labelEvery = (count: number, room: number, width: number) =>

@@ -4,12 +4,13 @@ import { findEventBySlug } from '$lib/server/event-access';
 import { setResultsRevealed } from '$lib/server/leaderboard';
 import { readLiveSnapshot } from '$lib/server/live';
 import { attempt, orError } from '$lib/server/rules';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const found = await orError(findEventBySlug(event.params.slug, user.id, user.isPlatformAdmin));
-	if (!found.isOwner) error(403, 'Only the owner of this event can open its projector view.');
+	if (!found.isOwner) error(403, m.projector_owner_only());
 	return { event: { name: found.name, slug: found.slug }, snapshot: await readLiveSnapshot(found.id) };
 };
 

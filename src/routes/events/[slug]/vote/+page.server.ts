@@ -6,8 +6,8 @@ import { countBallot } from '$lib/server/metrics';
 import { recordBallotServed } from '$lib/server/results/receipts';
 import { attempt, orError } from '$lib/server/rules';
 import { castBallotAt, getBallot } from '$lib/server/voting';
-import { formatWithZone } from '$lib/time-zones';
 import type { Actions, PageServerLoad } from './$types';
+import { ballotText, closingTime, savedNote } from './text.server';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -21,9 +21,10 @@ export const load: PageServerLoad = async (event) => {
 	// A scheduled close is counted down on the page (Countdown.svelte).
 	// Formatted here: the page's script stays free of time-zone code (it must stay light).
 	const closes = found.votingClosesAt
-		? { at: found.votingClosesAt, text: formatWithZone(found.votingClosesAt, found.timeZone) }
+		? { at: found.votingClosesAt, text: closingTime(found.votingClosesAt, found.timeZone) }
 		: null;
-	return { event: { name: found.name, slug: found.slug, closes }, ballot, record, voter: user.id };
+	const text = ballotText(found.name, ballot, record.voided);
+	return { event: { name: found.name, slug: found.slug, closes }, ballot, record, voter: user.id, text };
 };
 
 export const actions: Actions = {
@@ -44,6 +45,7 @@ export const actions: Actions = {
 		if (cast.failure) return cast.failure;
 		const { outcome, picks, savedAt, receipt } = cast.value;
 		// The picks on record, which after a repeat or an outdated ballot may differ from those sent.
-		return { saved: true, picks, savedAt, outcome, receipt, key: stamp?.key };
+		const note = savedNote(outcome, picks.length);
+		return { saved: true, picks, savedAt, outcome, receipt, key: stamp?.key, note };
 	}
 };

@@ -7,6 +7,7 @@ import { createProject, findOwnedProject } from '$lib/server/projects';
 import { attempt, orError } from '$lib/server/rules';
 import { newFormToken, redirectOnce } from '$lib/server/submit-once';
 import type { Actions, PageServerLoad } from './$types';
+import { m } from '$lib/paraglide/messages';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -21,9 +22,9 @@ export const load: PageServerLoad = async (event) => {
 			: undefined,
 		// The form explains why it cannot be used rather than failing after it is filled in.
 		blocked: !found.isAttendee
-			? 'Join the event before submitting a project to it.'
+			? m.event_submit_join_first()
 			: found.phase !== 'submission'
-				? 'Submissions are not open for this event.'
+				? m.event_submit_not_open()
 				: undefined,
 		formToken: newFormToken()
 	};

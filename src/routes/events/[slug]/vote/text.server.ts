@@ -1,0 +1,65 @@
+import { intlLocale } from '$lib/intl';
+import { m } from '$lib/paraglide/messages';
+
+// The ballot page's fixed words, said on the server in the request's language. The page's script
+// carries every message it uses in every language, and the ballot page must stay light (under 60 KB
+// on a cold first load, tests/e2e/light.test.ts): it keeps only the messages with live values in them
+// (the count of picks, the time left, the time saved).
+
+interface Shown {
+	limit: number;
+	picks: unknown[];
+	shortlist: { full: boolean; size: number; total: number } | null;
+}
+
+/** The sentences of the ballot page for this ballot (and its void, if any). */
+export function ballotText(eventName: string, ballot: Shown, voided: { reason: string } | null) {
+	const { limit, shortlist } = ballot;
+	return {
+		title: m.vote_title({ name: eventName }),
+		heading: m.vote_heading(),
+		intro: m.vote_intro({ limit }),
+		pickUpTo: m.vote_pick_up_to({ limit }),
+		shortlist: shortlist && (shortlist.full ? m.vote_showing_all(shortlist) : m.vote_shortlist(shortlist)),
+		shortlistLink: shortlist && (shortlist.full ? m.vote_back_to_shortlist() : m.vote_show_all(shortlist)),
+		voided: voided && m.vote_voided(voided),
+		receipt: m.vote_receipt(),
+		receiptNote: m.vote_receipt_note(),
+		none: m.vote_none(),
+		send: ballot.picks.length > 0 ? m.vote_change() : m.vote_send(),
+		demo: m.vote_demo(),
+		code: m.vote_code(),
+		status: {
+			// Intl's locale for the time saved: $lib/intl, imported by the page, would be one more request.
+			locale: intlLocale(),
+			offline: m.vote_offline(),
+			kept: m.vote_kept(),
+			sending: m.vote_sending(),
+			retrying: m.vote_retrying(),
+			tryNow: m.vote_try_now(),
+			refused: m.vote_refused(),
+			saved: m.vote_saved_short()
+		},
+		countdown: { open: m.vote_closes_at(), closed: m.vote_closed(), closedAt: m.vote_closed_at() }
+	};
+}
+
+/** What a saved ballot's note says: its picks on record, and whether a newer ballot won. */
+export function savedNote(outcome: string, picks: number): string {
+	return outcome === 'outdated' ? m.vote_saved_newer({ count: picks }) : m.vote_saved({ count: picks });
+}
+
+/** When voting closes, "Sat, 5 Dec 2026, 18:00 (Europe/Madrid)", in the page's language, on the event's clock. */
+export function closingTime(at: Date, timeZone: string): string {
+	const time = new Intl.DateTimeFormat(intlLocale(), {
+		timeZone,
+		weekday: 'short',
+		day: 'numeric',
+		month: 'short',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23'
+	}).format(at);
+	return `${time} (${timeZone})`;
+}
