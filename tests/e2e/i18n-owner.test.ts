@@ -53,12 +53,12 @@ test('a Spanish-speaking owner runs the event from the admin pages', async ({ br
 	await expect(owner.page).toHaveTitle(/^Ajustes · Feria/);
 
 	// A refusal keeps the owner on the Spanish form, values refilled; then a good save says so in Spanish.
-	await owner.page.getByLabel('Opciones especiales').fill('daydream, <b>');
+	await owner.page.getByLabel('Funciones especiales').fill('daydream, <b>');
 	await owner.page.getByRole('button', { name: 'Guardar los ajustes', exact: true }).click();
 	await expect(owner.page.locator('#featureFlags ~ p.text-red-700')).toBeVisible();
-	await expect(owner.page.getByLabel('Opciones especiales')).toHaveValue('daydream, <b>');
+	await expect(owner.page.getByLabel('Funciones especiales')).toHaveValue('daydream, <b>');
 	await expect(owner.page.getByRole('status')).toHaveCount(0);
-	await owner.page.getByLabel('Opciones especiales').fill('daydream');
+	await owner.page.getByLabel('Funciones especiales').fill('daydream');
 	await owner.page.getByRole('button', { name: 'Guardar los ajustes', exact: true }).click();
 	await expect(owner.page.getByRole('status')).toHaveText('Ajustes guardados.');
 	await owner.page.getByRole('button', { name: 'Guardar los ajustes', exact: true }).click();
@@ -165,11 +165,11 @@ test.describe('without JavaScript', () => {
 		await expect(owner.page.locator('html')).toHaveAttribute('lang', 'es');
 
 		// A refusal, then a save.
-		await owner.page.getByLabel('Opciones especiales').fill('<b>');
+		await owner.page.getByLabel('Funciones especiales').fill('<b>');
 		await owner.page.getByRole('button', { name: 'Guardar los ajustes', exact: true }).click();
 		await expect(owner.page.locator('#featureFlags ~ p.text-red-700')).toBeVisible();
 		await expect(owner.page.getByRole('heading', { name: 'Ajustes', exact: true })).toBeVisible();
-		await owner.page.getByLabel('Opciones especiales').fill('ysws');
+		await owner.page.getByLabel('Funciones especiales').fill('ysws');
 		await owner.page.getByRole('button', { name: 'Guardar los ajustes', exact: true }).click();
 		await expect(owner.page.getByRole('status')).toHaveText('Ajustes guardados.');
 
