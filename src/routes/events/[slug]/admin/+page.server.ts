@@ -18,6 +18,7 @@ import { changeEventPhase, describePhaseChange, PHASES } from '$lib/server/phase
 import { attempt } from '$lib/server/rules';
 import { getEventSchedule, saveEventSchedule } from '$lib/server/schedule/settings';
 import { scheduleSchema } from '$lib/schemas/schedule';
+import { m } from '$lib/paraglide/messages';
 import { listTimeZones } from '$lib/time-zones';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -59,7 +60,7 @@ export const actions: Actions = {
 		if (form.failure) return form.failure;
 		const saved = await attempt(updateEventSettings(user, owned.id, form.data), form.values);
 		if (saved.failure) return saved.failure;
-		return { saved: saved.value.changed.length > 0 ? 'Settings saved.' : 'Nothing to save: no changes.' };
+		return { saved: saved.value.changed.length > 0 ? m.owner_settings_saved() : m.owner_nothing_to_save() };
 	},
 	saveShortlist: async (event) => {
 		const { user, owned } = await requireEventOwner(event, event.params.slug);
@@ -67,7 +68,7 @@ export const actions: Actions = {
 		if (form.failure) return form.failure;
 		const saved = await attempt(updateShortlistSettings(user, owned.id, form.data), form.values);
 		if (saved.failure) return saved.failure;
-		return { shortlistSaved: saved.value.changed ? 'Ballot setting saved.' : 'Nothing to save: no changes.' };
+		return { shortlistSaved: saved.value.changed ? m.owner_shortlist_saved() : m.owner_nothing_to_save() };
 	},
 	saveSchedule: async (event) => {
 		const { user, owned } = await requireEventOwner(event, event.params.slug);
@@ -76,7 +77,7 @@ export const actions: Actions = {
 		const saved = await attempt(saveEventSchedule(user, owned.id, form.data), form.values);
 		if (saved.failure) return saved.failure;
 		return {
-			scheduleSaved: saved.value.changed ? 'Dates and schedule saved.' : 'Nothing to save: no changes.'
+			scheduleSaved: saved.value.changed ? m.owner_schedule_saved() : m.owner_nothing_to_save()
 		};
 	},
 	saveListing: async (event) => {
@@ -86,8 +87,7 @@ export const actions: Actions = {
 		const saved = await attempt(updateEventListing(user, owned.id, form.data), form.values);
 		if (saved.failure) return saved.failure;
 		return {
-			listingSaved:
-				saved.value.changed.length > 0 ? 'Directory settings saved.' : 'Nothing to save: no changes.'
+			listingSaved: saved.value.changed.length > 0 ? m.owner_listing_saved() : m.owner_nothing_to_save()
 		};
 	},
 	changePhase: async (event) => {
@@ -97,7 +97,7 @@ export const actions: Actions = {
 		const changed = await attempt(changeEventPhase(user.id, owned.id, form.data.phase));
 		if (changed.failure) return changed.failure;
 		await recordPhaseChange(user, owned, changed.value);
-		return { phaseChanged: `The event is now: ${PHASE_LABELS[changed.value.to]}.` };
+		return { phaseChanged: m.owner_phase_changed({ phase: PHASE_LABELS[changed.value.to] }) };
 	},
 	deleteEvent: async (event) => {
 		const { user, owned } = await requireEventOwner(event, event.params.slug);

@@ -8,6 +8,7 @@ import { parseForm } from '$lib/server/forms';
 import { attempt } from '$lib/server/rules';
 import { recheckEventProject } from '$lib/server/validators/run';
 import { getEventChecks, updateEventChecks } from '$lib/server/validators/settings';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -43,8 +44,8 @@ export const actions: Actions = {
 		if (saved.failure) return saved.failure;
 		return {
 			checksSaved: saved.value.changed
-				? `Link checks saved; checking ${saved.value.checking} project(s) again in the background.`
-				: 'Nothing to save: no changes.'
+				? m.owner_checks_saved({ count: saved.value.checking })
+				: m.owner_nothing_to_save()
 		};
 	},
 	recheck: async (event) => {
@@ -53,6 +54,6 @@ export const actions: Actions = {
 		if (form.failure) return form.failure;
 		const asked = await attempt(recheckEventProject(user, owned.id, form.data.projectId));
 		if (asked.failure) return asked.failure;
-		return { rechecking: 'Checking again: reload the page in a few seconds for the outcome.' };
+		return { rechecking: m.owner_rechecking() };
 	}
 };
