@@ -181,6 +181,8 @@ test('series, exports and search in Spanish, without JavaScript', async ({ brows
 	const activity = page.getByTestId('activity');
 	await expect(activity.getByRole('columnheader', { name: 'Cuándo' })).toBeVisible();
 	await expect(activity).toContainText('Motivo: Prueba');
+	await expect(activity).toContainText('evento restaurado');
+	await expect(page.getByLabel('Tipo')).toContainText('papeleta anulada');
 	await expect(activity).toContainText('administración de la plataforma');
 	await page.getByLabel('Evento (slug o nombre)').fill(`nada-${TAG}`);
 	await page.getByRole('button', { name: 'Filtrar' }).click();
