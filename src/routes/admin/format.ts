@@ -1,11 +1,16 @@
-// Dates on the platform admin pages: in UTC, like the event owners' admin pages.
-const formatter = new Intl.DateTimeFormat('en-GB', {
-	dateStyle: 'medium',
-	timeStyle: 'short',
-	timeZone: 'UTC'
-});
+import { intlLocale } from '$lib/intl';
+
+// Dates on the platform admin pages: in UTC, like the event owners' admin pages, in the reader's
+// language. One formatter per language, made when first needed.
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** "24 Nov 2026, 04:32 UTC". */
 export function formatWhen(date: Date): string {
+	const locale = intlLocale();
+	let formatter = formatters.get(locale);
+	if (!formatter) {
+		formatter = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+		formatters.set(locale, formatter);
+	}
 	return `${formatter.format(date)} UTC`;
 }

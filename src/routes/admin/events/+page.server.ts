@@ -1,5 +1,4 @@
 import { requirePlatformAdmin } from '$lib/server/auth/guards';
-import { FLAG_LABELS } from '$lib/server/platform/event-health';
 import { decodeCursor, listEvents, readEventFilters } from '$lib/server/platform/events';
 import type { PageServerLoad } from './$types';
 
@@ -14,7 +13,6 @@ export const load: PageServerLoad = async (event) => {
 		errors,
 		values,
 		paged: after !== undefined,
-		flagLabels: FLAG_LABELS,
 		purged: params.get('purged')?.slice(0, 200)
 	};
 };

@@ -10,6 +10,7 @@ import {
 import { requirePlatformAdmin } from '$lib/server/auth/guards';
 import type { SessionUser } from '$lib/server/auth/sessions';
 import { parseForm } from '$lib/server/forms';
+import { m } from '$lib/paraglide/messages';
 import {
 	addAttendeeByAdmin,
 	addTeammateByAdmin,
@@ -82,7 +83,7 @@ export const actions: Actions = {
 	addAttendee: (event) =>
 		fix(event, 'addAttendee', addAttendeeSchema, async (user, data) => {
 			const { person, event: target } = await addAttendeeByAdmin(user, data);
-			return `Added ${person.email} to the attendees of ${target.name}.`;
+			return m.platform_fix_added_attendee({ email: person.email, event: target.name });
 		}),
 	removeAttendee: (event) =>
 		fix(event, 'removeAttendee', removeAttendeeSchema, async (user, data) => {
@@ -100,26 +101,37 @@ export const actions: Actions = {
 				seen,
 				reason
 			});
-			return `Removed ${person.email} from ${target.name}, with ${removed.projects} project(s), ${removed.teams} team place(s) and ${removed.votes} vote(s) they cast.`;
+			return m.platform_fix_removed_attendee({
+				email: person.email,
+				event: target.name,
+				projects: m.platform_fix_n_projects({ count: removed.projects }),
+				teams: m.platform_fix_n_team_places({ count: removed.teams }),
+				votes: m.platform_fix_n_votes({ count: removed.votes })
+			});
 		}),
 	addTeammate: (event) =>
 		fix(event, 'addTeammate', teammateSchema, async (user, data) => {
 			const { person, project } = await addTeammateByAdmin(user, data);
-			return `Added ${person.email} to the team of ${project.name}.`;
+			return m.platform_fix_added_teammate({ email: person.email, project: project.name });
 		}),
 	removeTeammate: (event) =>
 		fix(event, 'removeTeammate', teammateSchema, async (user, data) => {
 			const { person, project } = await removeTeammateByAdmin(user, data);
-			return `Took ${person.email} off the team of ${project.name}.`;
+			return m.platform_fix_removed_teammate({ email: person.email, project: project.name });
 		}),
 	setLegacyPoints: (event) =>
 		fix(event, 'setLegacyPoints', legacyPointsSchema, async (user, data) => {
 			const { project, from, to } = await setLegacyPointsByAdmin(user, data);
-			return `Set the legacy points of ${project.name} from ${from} to ${to}.`;
+			return m.platform_fix_set_points({ project: project.name, from, to });
 		}),
 	voidBallot: (event) =>
 		fix(event, 'voidBallot', voidBallotSchema, async (user, data) => {
 			const { person, event: target, votes, closed } = await voidBallotByAdmin(user, data);
-			return `Voided the ballot of ${person.email} in ${target.name}: ${votes} vote(s) deleted${closed ? '; the published results changed' : ''}.`;
+			const voided = {
+				email: person.email,
+				event: target.name,
+				votes: m.platform_fix_n_votes({ count: votes })
+			};
+			return closed ? m.platform_fix_voided_closed(voided) : m.platform_fix_voided(voided);
 		})
 };

@@ -2,14 +2,13 @@ import { eventReasonSchema, transferEventSchema } from '$lib/schemas/platform-ev
 import { requirePlatformAdmin } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
 import { restoreEvent, softDeleteEvent, transferEvent } from '$lib/server/platform/event-actions';
-import { FLAG_LABELS } from '$lib/server/platform/event-health';
 import { getEventOverview } from '$lib/server/platform/events';
 import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requirePlatformAdmin(event);
-	return { event: await orError(getEventOverview(event.params.id)), flagLabels: FLAG_LABELS };
+	return { event: await orError(getEventOverview(event.params.id)) };
 };
 
 export const actions: Actions = {

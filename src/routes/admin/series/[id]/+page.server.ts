@@ -15,6 +15,7 @@ import {
 	updateSeries
 } from '$lib/server/directory/series';
 import { parseForm } from '$lib/server/forms';
+import { m } from '$lib/paraglide/messages';
 import { attempt, orError } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,7 +31,7 @@ export const actions: Actions = {
 		if (form.failure) return form.failure;
 		const done = await attempt(updateSeries(user, event.params.id, form.data), form.values);
 		if (done.failure) return done.failure;
-		return { updated: done.value.changed ? 'Series saved.' : 'Nothing to save: no changes.' };
+		return { updated: done.value.changed ? m.platform_series_saved() : m.platform_series_unchanged() };
 	},
 	addEvent: async (event) => {
 		const user = requirePlatformAdmin(event);
