@@ -7,7 +7,15 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	{
-		ignores: ['.svelte-kit/', 'build/', '.data/', '.tools/', 'src/lib/server/generated/', 'src/lib/paraglide/', 'test-results/']
+		ignores: [
+			'.svelte-kit/',
+			'build/',
+			'.data/',
+			'.tools/',
+			'src/lib/server/generated/',
+			'src/lib/paraglide/',
+			'test-results/'
+		]
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,

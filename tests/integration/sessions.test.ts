@@ -185,7 +185,16 @@ describe('privacy of the root layout', () => {
 		const { user: locals } = await validateSessionToken(token);
 		// locals.user itself carries no private field, so nothing downstream can leak one by accident.
 		expect(Object.keys(locals ?? {}).sort()).toEqual(
-			['displayName', 'email', 'firstName', 'id', 'isPlatformAdmin', 'lastName', 'locale', 'profileComplete'].sort()
+			[
+				'displayName',
+				'email',
+				'firstName',
+				'id',
+				'isPlatformAdmin',
+				'lastName',
+				'locale',
+				'profileComplete'
+			].sort()
 		);
 		const data = await layoutLoad({
 			locals: { user: locals, session: null },

@@ -11,7 +11,10 @@ const script = path.resolve(import.meta.dirname, '../../scripts/check-i18n.ts');
 
 function project(
 	files: Record<string, string>,
-	messages = { en: { hello: 'Hello {name}' }, es: { hello: 'Hola {name}' } }
+	messages: Record<string, Record<string, string>> = {
+		en: { hello: 'Hello {name}' },
+		es: { hello: 'Hola {name}' }
+	}
 ) {
 	const root = mkdtempSync(path.join(tmpdir(), 'podium-i18n-'));
 	const write = (file: string, text: string) => {

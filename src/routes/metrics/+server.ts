@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = async ({ request }) => {
 	const token = config().metricsToken;
-	if (token === null) error(404, 'Page not found');
+	if (token === null) error(404, 'Page not found'); // i18n-ignore: for the operator's scraper
 	if (!hasBearerToken(request.headers.get('authorization'), token)) {
 		return new Response('Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.\n', {
 			status: 401,

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
 import { findEventBySlug } from '$lib/server/event-access';
 import { liveFeed, type LiveUpdate } from '$lib/server/live';
 import { openLiveView } from '$lib/server/metrics';
@@ -18,9 +19,9 @@ const RETRY = encoder.encode('retry: 2000\n\n');
  */
 export const GET: RequestHandler = async ({ locals, params, request }) => {
 	// A machine endpoint: refusals are status codes, not a redirect to the sign-in page.
-	if (!locals.user) error(401, 'Sign in as the owner of this event to follow its live ranking.');
+	if (!locals.user) error(401, m.event_live_sign_in());
 	const event = await orError(findEventBySlug(params.slug, locals.user.id, locals.user.isPlatformAdmin));
-	if (!event.isOwner) error(403, 'Only the owner of this event can follow its live ranking.');
+	if (!event.isOwner) error(403, m.event_live_owner_only());
 	const eventId = event.id;
 
 	let stop = () => {};
