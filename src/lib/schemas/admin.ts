@@ -36,7 +36,7 @@ export const eventSettingsSchema = z.object({
 		.trim()
 		.min(1, { error: () => m.people_event_name_required() })
 		.max(100, { error: () => m.people_name_too_long() }),
-	description: optionalText(5_000, 'The description'),
+	description: optionalText(5_000, m.server_label_description),
 	demoLinksOptional: checkbox,
 	featureFlags
 });

@@ -42,7 +42,7 @@ export const flagshipSchema = z.object({
 
 /** The owner's directory and submission settings of an event. */
 export const eventListingSchema = z.object({
-	place: optionalText(200, 'The place'),
+	place: optionalText(200, m.server_label_place),
 	listedInDirectory: checkbox,
 	piiRequired: checkbox
 });

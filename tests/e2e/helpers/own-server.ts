@@ -58,7 +58,7 @@ export class OwnServer {
 		this.child = child;
 		child.stdout?.on('data', (chunk) => (this.log += chunk));
 		child.stderr?.on('data', (chunk) => (this.log += chunk));
-		const deadline = Date.now() + 30_000;
+		const deadline = Date.now() + 90_000; // a loaded machine takes its time
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${this.log}`);
 			try {
