@@ -26,6 +26,15 @@ export default defineConfig({
 							name: 'runtime',
 							// Paraglide's runtime too (its messages stay with the pages that use them).
 							test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|esm-env|devalue|clsx)[\\/]|src[\\/]lib[\\/]paraglide[\\/]runtime/
+						},
+						{
+							// A message shared by several pages: one file per area (owner_, platform_, ...) rather
+							// than a file of a hundred bytes per message, each a request and a line in the entry.
+							name: (id: string) => {
+								const key = /paraglide[\\/]messages[\\/](\w+?)_/.exec(id)?.[1];
+								return key && key !== 'error' ? `messages-${key}` : null;
+							},
+							minShareCount: 2
 						}
 					]
 				}
