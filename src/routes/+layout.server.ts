@@ -1,5 +1,6 @@
 import { readTheme } from '$lib/server/appearance/theme';
 import { readMaintenanceForBanner } from '$lib/server/maintenance/mode';
+import { errorWords, layoutWords } from '$lib/server/i18n/page-words';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, cookies, depends }) => {
@@ -16,6 +17,9 @@ export const load: LayoutServerLoad = async ({ locals, cookies, depends }) => {
 			: null,
 		// The banner of read-only maintenance, on every page while it lasts.
 		maintenance: maintenance.active ? { message: maintenance.message } : null,
-		theme: readTheme(cookies)
+		theme: readTheme(cookies),
+		// The header's, footer's and error page's words, in this request's language (see page-words.ts).
+		words: layoutWords(),
+		errorWords: errorWords()
 	};
 };

@@ -34,7 +34,8 @@ describe('sessions', () => {
 			lastName: 'Lovelace',
 			displayName: 'Ada E.',
 			profileComplete: true,
-			isPlatformAdmin: false
+			isPlatformAdmin: false,
+			locale: null
 		});
 		expect(result.renewed).toBe(false);
 	});
@@ -201,11 +202,14 @@ describe('privacy of the root layout', () => {
 			cookies: { get: () => undefined },
 			depends: () => {}
 		} as never);
-		expect(data).toEqual({
+		expect(data).toMatchObject({
 			user: { displayName: 'Pat', isPlatformAdmin: false },
 			maintenance: null,
 			theme: 'system'
 		});
+		// Besides the words of the header, the footer and the error page, nothing else.
+		expect(Object.keys(data ?? {}).sort()).toEqual(['errorWords', 'maintenance', 'theme', 'user', 'words']);
+		expect(data?.user).toEqual({ displayName: 'Pat', isPlatformAdmin: false });
 		expect(JSON.stringify(data)).not.toMatch(/555|Secret|Hidden|2008|private@/);
 	});
 });
