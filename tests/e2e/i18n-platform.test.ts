@@ -131,7 +131,7 @@ test('series, exports and search in Spanish, without JavaScript', async ({ brows
 	await page.goto('/admin/series');
 	await expect(page.locator('html')).toHaveAttribute('lang', 'es');
 	await expect(page.getByRole('heading', { name: 'Series', level: 2 })).toBeVisible();
-	await expect(page.getByRole('link', { name: 'directorio' })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'directorio', exact: true })).toBeVisible();
 	await page.getByLabel('Nombre').fill(`Serie ${TAG}`);
 	await expect(page.getByLabel('Activa (sus eventos abiertos aparecen en el directorio)')).toBeChecked();
 	await page.getByRole('button', { name: 'Crear la serie' }).click();

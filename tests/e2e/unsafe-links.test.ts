@@ -42,9 +42,12 @@ async function submitProject(page: Page, joinLink: string, name: string): Promis
 	return new URL(page.url()).pathname;
 }
 
-/** Every href and src on the page whose scheme is not http(s), resolved as the browser resolves them. */
+/**
+ * Every href and src on the page whose scheme is not http(s), resolved as the browser resolves them;
+ * but the tab's icon, which app.html writes inline as a data: URL.
+ */
 function unsafeLinks(page: Page): Promise<string[]> {
-	return page.locator('[href], [src]').evaluateAll((elements) =>
+	return page.locator('[href]:not(link[rel="icon"]), [src]').evaluateAll((elements) =>
 		elements
 			.flatMap((element) => [element.getAttribute('href'), element.getAttribute('src')])
 			.filter((value): value is string => value !== null)
