@@ -1,5 +1,6 @@
 import { intlLocale } from '$lib/intl';
 import { m } from '$lib/paraglide/messages';
+import { formatInZoneForReader } from '$lib/server/i18n/dates';
 
 // The ballot page's fixed words, said on the server in the request's language. The page's script
 // carries every message it uses in every language, and the ballot page must stay light (under 60 KB
@@ -50,16 +51,4 @@ export function savedNote(outcome: string, picks: number): string {
 }
 
 /** When voting closes, "Sat, 5 Dec 2026, 18:00 (Europe/Madrid)", in the page's language, on the event's clock. */
-export function closingTime(at: Date, timeZone: string): string {
-	const time = new Intl.DateTimeFormat(intlLocale(), {
-		timeZone,
-		weekday: 'short',
-		day: 'numeric',
-		month: 'short',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23'
-	}).format(at);
-	return `${time} (${timeZone})`;
-}
+export const closingTime = (at: Date, timeZone: string): string => formatInZoneForReader(at, timeZone);
