@@ -105,7 +105,9 @@ test.describe.serial('an event in Spanish', () => {
 
 		await boxes.nth(1).check();
 		await voter.getByRole('button', { name: 'Cambiar mi papeleta' }).click();
-		await expect(voter.getByTestId('ballot-saved')).toContainText('Tu papeleta está guardada: 2 proyectos.');
+		await expect(voter.getByTestId('ballot-saved')).toContainText('Tu papeleta está guardada: 2 proyectos.', {
+			timeout: 15_000
+		});
 		await expect(
 			voter.getByRole('link', { name: /^Demo de Proyecto 1 .* \(se abre en una pestaña nueva\)$/ })
 		).toHaveCount(1);
