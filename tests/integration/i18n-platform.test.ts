@@ -6,8 +6,8 @@ import { inLocale } from '../../src/lib/server/i18n/locale';
 import { maintenanceMode } from '../../src/lib/server/maintenance/handle';
 import { forgetMaintenance, setMaintenance } from '../../src/lib/server/maintenance/mode';
 import { grantPlatformAdmin, revokePlatformAdmin } from '../../src/lib/server/platform/admins';
-import { FLAG_LABELS } from '../../src/lib/server/platform/event-health';
 import { planMerge } from '../../src/lib/server/platform/merge';
+import { flagLabel } from '../../src/routes/admin/labels';
 import { db } from '../helpers/db';
 import * as make from '../helpers/factories';
 import { adminActor } from '../helpers/platform-people';
@@ -50,8 +50,8 @@ describe('the platform in Spanish', () => {
 		expect(empty?.[0].message).toMatch(/^Escribe el mensaje que verá la gente/);
 		expect(changeEmailSchema.safeParse({ email: '' }).error?.issues[0].message).toBe('Type the new address.');
 
-		expect(inLocale('es', () => FLAG_LABELS.draft_with_attendees)).toBe('Borrador con participantes');
-		expect(FLAG_LABELS.draft_with_attendees).toBe('Draft with attendees');
+		expect(inLocale('es', () => flagLabel('draft_with_attendees'))).toBe('Borrador con participantes');
+		expect(flagLabel('draft_with_attendees')).toBe('Draft with attendees');
 	});
 
 	it('keeps the activity log in English when a Spanish-speaking admin acts', async () => {

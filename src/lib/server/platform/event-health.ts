@@ -1,22 +1,8 @@
 import type { EventPhase } from '../generated/prisma/client.ts';
 import { db } from '../db.ts';
-import { m } from '../../paraglide/messages.js';
 
 /** What needs an operator's eye in an event. */
 export type HealthFlag = 'voting_without_ballots' | 'low_turnout' | 'draft_with_attendees';
-
-// Getters: each label is read in the language of the request that reads it (a page's load).
-export const FLAG_LABELS: Record<HealthFlag, string> = {
-	get voting_without_ballots() {
-		return m.people_flag_voting_without_ballots();
-	},
-	get low_turnout() {
-		return m.people_flag_low_turnout();
-	},
-	get draft_with_attendees() {
-		return m.people_flag_draft_with_attendees();
-	}
-};
 
 const HOUR_MS = 60 * 60 * 1000;
 
