@@ -9,6 +9,10 @@ declare global {
 			retry?: boolean;
 			/** Why a rule refused the request, for error pages that point somewhere specific (RuleViolation). */
 			reason?: string;
+			/** Words a page that knows more puts on its error page, said on the server (see ErrorPage.svelte). */
+			headline?: string;
+			next?: string;
+			links?: { href: string; label: string }[];
 		}
 		interface Locals {
 			/** Who is signed in (see src/hooks.server.ts); null for a visitor. */

@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { config, ConfigError } from '$lib/server/config';
 import { log } from '$lib/server/log';
 import { compressResponses } from '$lib/server/http/compression';
+import { preloadsInHead } from '$lib/server/http/preloads';
 import { observeRequests } from '$lib/server/http/observe';
 import { databaseOutage, noteOutage, outageMessage } from '$lib/server/http/outage';
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
@@ -97,6 +98,7 @@ const session: Handle = async ({ event, resolve }) => {
 export const handle = sequence(
 	observeRequests,
 	compressResponses,
+	preloadsInHead,
 	securityHeaders,
 	databaseOutage,
 	requestBoundary,

@@ -24,12 +24,19 @@ export function isUniqueViolation(error: unknown): boolean {
 	return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
-/** For loads and endpoints: a RuleViolation becomes the error page, with its status and message. */
-export async function orError<T>(work: Promise<T>): Promise<T> {
+/**
+ * For loads and endpoints: a RuleViolation becomes the error page, with its status and message, and
+ * whatever `explain` adds for its reason (a headline, the next step, where to go).
+ */
+export async function orError<T>(
+	work: Promise<T>,
+	explain?: (reason: string | undefined) => Omit<App.Error, 'message'> | undefined
+): Promise<T> {
 	try {
 		return await work;
 	} catch (e) {
-		if (e instanceof RuleViolation) error(e.status, { message: e.message, reason: e.reason });
+		if (e instanceof RuleViolation)
+			error(e.status, { message: e.message, reason: e.reason, ...explain?.(e.reason) });
 		throw e;
 	}
 }

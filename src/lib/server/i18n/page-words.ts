@@ -26,8 +26,21 @@ export function layoutWords() {
 	};
 }
 
-/** An error page's headline and next step, per status (src/lib/components/ErrorPage.svelte). */
-export function errorWords(): Record<number, { headline: string; next: string }> {
+/** An error page's headline and next step per status, and its links (src/routes/+error.svelte). */
+export function errorWords() {
+	return {
+		links: {
+			signInBack: m.error_sign_in_back(),
+			eventPage: m.error_event_page(),
+			yourEvents: m.error_your_events(),
+			tryAgain: m.error_try_again(),
+			home: m.error_back_home()
+		},
+		byStatus: errorWordsByStatus()
+	};
+}
+
+function errorWordsByStatus(): Record<number, { headline: string; next: string }> {
 	return {
 		400: { headline: m.error_400_headline(), next: m.error_400_next() },
 		401: { headline: m.error_401_headline(), next: m.error_401_next() },

@@ -7,14 +7,15 @@ import { recordBallotServed } from '$lib/server/results/receipts';
 import { attempt, orError } from '$lib/server/rules';
 import { castBallotAt, getBallot } from '$lib/server/voting';
 import type { Actions, PageServerLoad } from './$types';
-import { ballotText, closingTime, savedNote } from './text.server';
+import { ballotText, closingTime, explainRefusal, savedNote } from './text.server';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const found = await orError(findEventBySlug(event.params.slug, user.id));
+	const explain = explainRefusal(event.params.slug);
+	const found = await orError(findEventBySlug(event.params.slug, user.id), explain);
 	// ?list=all (a plain link, so it works without JavaScript) shows every project instead of a shortlist.
 	const full = event.url.searchParams.get('list') === 'all';
-	const ballot = await orError(getBallot(user.id, found.id, { full }));
+	const ballot = await orError(getBallot(user.id, found.id, { full }), explain);
 	// When the ballot was served (an integrity signal), and the receipt and void of the ballot on record.
 	const record = await recordBallotServed(user.id, found.id, ballot);
 	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).

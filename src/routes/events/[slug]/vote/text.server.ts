@@ -1,3 +1,4 @@
+import { resolve } from '$app/paths';
 import { intlLocale } from '$lib/intl';
 import { m } from '$lib/paraglide/messages';
 import { formatInZoneForReader } from '$lib/server/i18n/dates';
@@ -52,3 +53,42 @@ export function savedNote(outcome: string, picks: number): string {
 
 /** When voting closes, "Sat, 5 Dec 2026, 18:00 (Europe/Madrid)", in the page's language, on the event's clock. */
 export const closingTime = (at: Date, timeZone: string): string => formatInZoneForReader(at, timeZone);
+
+/**
+ * A refused ballot page says why in words and points where to go instead: the results once voting has
+ * closed, the event page before it opens, the join form for someone who does not attend. Sent with the
+ * error, so the error page (shipped with every page) carries none of these messages.
+ */
+export function explainRefusal(slug: string) {
+	const eventPage = { href: resolve('/events/[slug]', { slug }), label: m.vote_error_event_page() };
+	const home = { href: resolve('/'), label: m.vote_error_home() };
+	return (reason: string | undefined): Omit<App.Error, 'message'> | undefined => {
+		if (reason === 'voting-closed') {
+			const results = {
+				href: resolve('/events/[slug]/leaderboard', { slug }),
+				label: m.vote_error_results()
+			};
+			return {
+				headline: m.vote_error_closed(),
+				next: m.vote_error_closed_next(),
+				links: [results, eventPage, home]
+			};
+		}
+		if (reason === 'voting-not-open') {
+			return {
+				headline: m.vote_error_not_open(),
+				next: m.vote_error_not_open_next(),
+				links: [eventPage, home]
+			};
+		}
+		if (reason === 'not-attending') {
+			const join = { href: resolve('/join'), label: m.vote_error_join() };
+			return {
+				headline: m.vote_error_not_attending(),
+				next: m.vote_error_not_attending_next(),
+				links: [join, eventPage, home]
+			};
+		}
+		return undefined;
+	};
+}
