@@ -82,7 +82,15 @@ function get(
 }
 
 type Persona =
-	'anonymous' | 'attendee' | 'outsider' | 'submitter' | 'projectOwner' | 'owner' | 'admin' | 'newcomer';
+	| 'anonymous'
+	| 'attendee'
+	| 'closedVoter'
+	| 'outsider'
+	| 'submitter'
+	| 'projectOwner'
+	| 'owner'
+	| 'admin'
+	| 'newcomer';
 
 /** The rows the pages are measured with, and a signed-in session for each persona. */
 interface Fixture {
@@ -108,6 +116,8 @@ function requestFor(route: RouteInfo, f: Fixture): { url: string; as: Persona } 
 	if (id === '/events/[slug]/leaderboard') return { url: slugFor(f.closedSlug), as: 'anonymous' };
 	if (id === '/events/[slug]/projects/new') return { url: slugFor(f.submissionSlug), as: 'submitter' };
 	if (id === '/events/[slug]/projector') return { url: slugFor(f.closedSlug), as: 'owner' };
+	// Receipts are checked once voting has closed, by someone who voted.
+	if (id === '/events/[slug]/receipts') return { url: slugFor(f.closedSlug), as: 'closedVoter' };
 	if (id.startsWith('/events/[slug]')) return { url: slugFor(f.votingSlug), as: 'attendee' };
 	if (id === '/join/[code]') return { url: pathOf(route, { code: f.votingJoinCode }), as: 'outsider' };
 	if (id === '/projects/[id]/edit') return { url: pathOf(route, { id: f.projectId }), as: 'projectOwner' };
@@ -174,6 +184,10 @@ async function prepareFixture(): Promise<Fixture> {
 			 ORDER BY (SELECT count(*) FROM event_attendees b WHERE b.user_id = a.user_id) DESC, a.user_id LIMIT 1`,
 			[voting.id]
 		);
+		const closedVoter = await one(
+			`SELECT user_id FROM event_attendees WHERE event_id = $1 AND ballot_saved_at IS NOT NULL ORDER BY user_id LIMIT 1`,
+			[closed.id]
+		);
 		const project = await one(
 			`SELECT p.id, p.join_code, p.owner_id FROM projects p
 			 WHERE p.event_id = $1 AND p.owner_id <> $2
@@ -207,6 +221,7 @@ async function prepareFixture(): Promise<Fixture> {
 		);
 		const people: Record<Exclude<Persona, 'anonymous'>, string> = {
 			attendee: attendee.user_id,
+			closedVoter: closedVoter.user_id,
 			outsider: outsider.id,
 			submitter: submitter.user_id,
 			projectOwner: project.owner_id,

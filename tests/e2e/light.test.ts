@@ -1,14 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
-import { outboxDir, uniqueEmail, waitForSignInLink } from './helpers/auth';
+import { expect, test } from '@playwright/test';
 import { expectAccessible } from './helpers/axe';
-import { send, urlencoded } from './helpers/requests';
-import { post } from './helpers/walk-fixture';
+import { buildVotingEvent, type VotingEvent } from './helpers/by-forms';
 
 // Issue 13, items 9 and 10: the ballot page is light enough for a venue's crowded Wi-Fi (under 60 KB
-// on a cold first load, HTML compressed, in two languages: 59.4 KB in 8 requests), and every page can be
+// on a cold first load, HTML compressed, in two languages: 58.3 KB in 8 requests), and every page can be
 // used from the keyboard (a skip link, a visible focus ring), with axe finding nothing.
 
 const PROJECTS = 30;
@@ -35,91 +32,14 @@ function rawGet(url: string, headers: Record<string, string>): Promise<RawAnswer
 	});
 }
 
-/** Signs a new person in on `context` through the real flow, by plain form posts (no page needed). */
-async function signInByForms(context: BrowserContext, origin: string, firstName: string) {
-	const email = uniqueEmail(firstName.toLowerCase());
-	const dir = outboxDir();
-	const seen = new Set(existsSync(dir) ? readdirSync(dir) : []);
-	const asked = await post(context.request, origin, '/sign-in', urlencoded([['email', email]]));
-	expect(asked.status, asked.body.slice(0, 300)).toBeLessThan(400);
-	const link = await waitForSignInLink(email, { seen });
-	const token = new URL(link, origin).searchParams.get('token')!;
-	const verified = await post(context.request, origin, '/sign-in/verify', urlencoded([['token', token]]));
-	expect(verified.status).toBe(303);
-	const welcomed = await post(
-		context.request,
-		origin,
-		'/welcome',
-		urlencoded([
-			['firstName', firstName],
-			['lastName', 'Light'],
-			['redirectTo', '/']
-		])
-	);
-	expect(welcomed.status).toBe(303);
-}
-
-async function join(context: BrowserContext, origin: string, joinCode: string) {
-	const joined = await post(context.request, origin, `/join/${joinCode}`, urlencoded([]));
-	expect(joined.status).toBe(303);
-}
-
-/** An event in voting with PROJECTS projects (one person each) and a voter who has no project. */
-async function buildVotingEvent(browser: Browser, origin: string) {
-	const owner = await browser.newContext();
-	await signInByForms(owner, origin, 'Owen');
-	const created = await post(
-		owner.request,
-		origin,
-		'/events/new',
-		urlencoded([['name', `Light ${Date.now()}`]])
-	);
-	expect(created.status).toBe(303);
-	const slug = created.headers.location.split('/')[2];
-	const eventPage = await send(owner.request, `/events/${slug}`);
-	const joinCode = /data-testid="event-join-code"[^>]*>([A-Z0-9]+)</.exec(eventPage.body)![1];
-
-	for (let i = 1; i <= PROJECTS; i++) {
-		const maker = await browser.newContext();
-		await signInByForms(maker, origin, `Maker${i}`);
-		await join(maker, origin, joinCode);
-		const submitted = await post(
-			maker.request,
-			origin,
-			`/events/${slug}/projects/new`,
-			urlencoded([
-				['name', `Project number ${i}`],
-				['description', `A project built in a weekend, number ${i}, with a description of usual length.`],
-				['demoUrl', `https://project-${i}.example.test`],
-				['repoUrl', `https://example.test/maker-${i}/project`],
-				['hoursSpent', '12']
-			])
-		);
-		expect(submitted.status, submitted.body.slice(0, 300)).toBe(303);
-		await maker.close();
-	}
-
-	const voter = await browser.newContext();
-	await signInByForms(voter, origin, 'Vera');
-	await join(voter, origin, joinCode);
-	const moved = await post(
-		owner.request,
-		origin,
-		`/events/${slug}/admin?/changePhase`,
-		urlencoded([['phase', 'voting']])
-	);
-	expect(moved.status).toBe(200);
-	return { owner, voter, slug };
-}
-
 test.describe.serial('light on slow links', () => {
-	let fx: Awaited<ReturnType<typeof buildVotingEvent>>;
+	let fx: VotingEvent;
 	let origin: string;
 
 	test.beforeAll(async ({ browser, baseURL }) => {
 		test.setTimeout(180_000);
 		origin = baseURL!;
-		fx = await buildVotingEvent(browser, origin);
+		fx = await buildVotingEvent(browser, origin, PROJECTS);
 	});
 
 	test.afterAll(async () => {

@@ -41,7 +41,7 @@ describe('stored project links, as the pages get them', () => {
 		const page = await getProjectForViewer(project.id, voter.id);
 		expect(page.name).toBe(project.name);
 		expect(linksOf(page)).toEqual(none);
-		const [card] = await listEventGallery(event.id, voter.id);
+		const [card] = (await listEventGallery(event.id, voter.id)).projects;
 		expect(linksOf(card)).toEqual(none);
 		const ballot = await getBallot(voter.id, event.id);
 		expect(ballot.projects.map(linksOf)).toEqual([none]);
@@ -55,7 +55,7 @@ describe('stored project links, as the pages get them', () => {
 		};
 		const { event, project, voter } = await projectWithLinks(good);
 		expect(linksOf(await getProjectForViewer(project.id, voter.id))).toEqual(good);
-		expect((await listEventGallery(event.id, voter.id)).map(linksOf)).toEqual([good]);
+		expect((await listEventGallery(event.id, voter.id)).projects.map(linksOf)).toEqual([good]);
 		expect((await getBallot(voter.id, event.id)).projects.map(linksOf)).toEqual([good]);
 	});
 });

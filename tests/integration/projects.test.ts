@@ -7,6 +7,7 @@ import {
 	joinProjectByCode,
 	leaveProject,
 	listEventGallery,
+	pageNumber,
 	listMyProjects,
 	removeCollaborator,
 	updateProject
@@ -226,15 +227,40 @@ describe('what people see', () => {
 	it('the gallery is shuffled per viewer, stable for each, and carries no scores', async () => {
 		const event = await make.createEvent();
 		for (let i = 0; i < 12; i++) await make.createProject(event.id);
-		const a1 = (await listEventGallery(event.id, 'viewer-a')).map((p) => p.id);
-		const a2 = (await listEventGallery(event.id, 'viewer-a')).map((p) => p.id);
-		const b = (await listEventGallery(event.id, 'viewer-b')).map((p) => p.id);
+		const a1 = (await listEventGallery(event.id, 'viewer-a')).projects.map((p) => p.id);
+		const a2 = (await listEventGallery(event.id, 'viewer-a')).projects.map((p) => p.id);
+		const b = (await listEventGallery(event.id, 'viewer-b')).projects.map((p) => p.id);
 		expect(a1).toEqual(a2);
 		expect(b).not.toEqual(a1);
 		expect([...b].sort()).toEqual([...a1].sort());
-		const [first] = await listEventGallery(event.id, 'viewer-a');
+		const [first] = (await listEventGallery(event.id, 'viewer-a')).projects;
 		expect(Object.keys(first)).not.toContain('legacyPoints');
 		expect(Object.keys(first)).not.toContain('votes');
+	});
+
+	it('a large gallery comes in pages of 48: every project once, the same pages on every visit', async () => {
+		const event = await make.createEvent();
+		const ids = new Set<string>();
+		for (let i = 0; i < 100; i++) ids.add((await make.createProject(event.id)).id);
+		const pages = [];
+		for (const page of [1, 2, 3]) pages.push(await listEventGallery(event.id, 'viewer-a', page));
+		expect(pages.map((p) => [p.page, p.pages, p.total, p.projects.length])).toEqual([
+			[1, 3, 100, 48],
+			[2, 3, 100, 48],
+			[3, 3, 100, 4]
+		]);
+		const seen = pages.flatMap((p) => p.projects.map((project) => project.id));
+		expect(new Set(seen).size).toBe(100);
+		expect(new Set(seen)).toEqual(ids);
+		// The same viewer sees the same page again; a page past the last is the last.
+		const again = await listEventGallery(event.id, 'viewer-a', 2);
+		expect(again.projects.map((p) => p.id)).toEqual(pages[1].projects.map((p) => p.id));
+		const past = await listEventGallery(event.id, 'viewer-a', 9);
+		expect(past.page).toBe(3);
+		expect(past.projects.map((p) => p.id)).toEqual(pages[2].projects.map((p) => p.id));
+		expect(pageNumber('2')).toBe(2);
+		for (const bad of [null, '', '0', '-1', 'abc', '2.5', '1e3', '9999999']) expect(pageNumber(bad)).toBe(1);
+		expect(pageNumber('7', 3)).toBe(3);
 	});
 
 	it('my projects lists owned and joined projects with their events and codes', async () => {

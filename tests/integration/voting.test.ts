@@ -93,6 +93,61 @@ describe('getBallot', () => {
 	});
 });
 
+describe('a large ballot in pages', () => {
+	it('shows 48 projects a page, records only the pages seen, and opens them in turn', async () => {
+		const { event, voter, ids } = await scene(100);
+		const impressions = () => db.ballotImpression.count({ where: { eventId: event.id, voterId: voter.id } });
+
+		const first = await getBallot(voter.id, event.id);
+		expect(first.pages).toEqual({ page: 1, count: 3 });
+		expect(first.projects).toHaveLength(48);
+		expect(await impressions()).toBe(48);
+		// A page past the ones seen opens the next one: what was shown stays the start of the order.
+		const jumped = await getBallot(voter.id, event.id, { page: 3 });
+		expect(jumped.pages).toEqual({ page: 2, count: 3 });
+		expect(await impressions()).toBe(96);
+		const last = await getBallot(voter.id, event.id, { page: 3 });
+		expect(last.projects).toHaveLength(4);
+		expect(await impressions()).toBe(100);
+
+		const seen = [first, jumped, last].flatMap((b) => b.projects.map((p) => p.id));
+		expect(new Set(seen).size).toBe(100);
+		expect([...seen].sort()).toEqual([...ids].sort());
+		// The same pages on every visit.
+		const again = await getBallot(voter.id, event.id, { page: 2 });
+		expect(again.projects.map((p) => p.id)).toEqual(jumped.projects.map((p) => p.id));
+	});
+
+	it('ticks the picks carried from another page, and names every pick not on this page', async () => {
+		const { event, voter } = await scene(100);
+		const other = await scene(3);
+		const first = await getBallot(voter.id, event.id);
+		const [a, b] = first.projects.map((p) => p.id);
+		await castBallot(voter.id, event.id, [a]);
+
+		// The pick on record, seen from page 2: listed by name there, still ticked.
+		const second = await getBallot(voter.id, event.id, { page: 2 });
+		expect(second.picks).toEqual([a]);
+		expect(second.shown).toEqual([a]);
+		expect(second.elsewhere).toEqual([{ id: a, name: first.projects[0].name }]);
+
+		// Ticks carried from page 1 (not sent yet) replace it; ids of other events or nonsense are dropped.
+		const carried = await getBallot(voter.id, event.id, {
+			page: 2,
+			carried: [b, b, other.ids[0], 'not-a-project']
+		});
+		expect(carried.shown).toEqual([b]);
+		expect(carried.elsewhere).toEqual([{ id: b, name: first.projects[1].name }]);
+		expect(carried.picks).toEqual([a]);
+		// Nothing carried (every tick removed) is a choice too.
+		expect((await getBallot(voter.id, event.id, { page: 2, carried: [] })).elsewhere).toEqual([]);
+		// A pick on the page shown is ticked in place, not listed again.
+		const back = await getBallot(voter.id, event.id, { page: 1, carried: [a, b] });
+		expect(back.elsewhere).toEqual([]);
+		expect(back.shown).toEqual([a, b]);
+	});
+});
+
 describe('castBallot', () => {
 	it('records the picks, one vote per project, in the right event', async () => {
 		const { event, voter, ids } = await scene(20);

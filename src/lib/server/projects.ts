@@ -293,10 +293,35 @@ export function toProjectCard<T extends CardRow>({ owner, collaborators, ...proj
 	};
 }
 
-/** The projects of an event for its gallery, shuffled for the viewer. No scores. */
-export async function listEventGallery(eventId: string, viewerKey: string) {
-	const projects = await db.project.findMany({ where: { eventId }, select: projectCardSelect });
-	return shuffleFor(viewerKey, projects).map(toProjectCard);
+/** How many project cards a page of an event's gallery, or of a ballot, shows. */
+export const CARDS_PER_PAGE = 48;
+
+/** A page number from the address (`?page=2`): 1 when absent or unreadable; never past `count`. */
+export function pageNumber(value: string | null, count = Infinity): number {
+	const asked = value !== null && /^[1-9][0-9]{0,5}$/.test(value) ? Number(value) : 1;
+	return Math.max(1, Math.min(asked, count));
+}
+
+/**
+ * One page of an event's gallery, shuffled for the viewer (the same order on every visit). No scores.
+ * Only the page's cards are read: a 500-project event's page stays as light as a 48-project one's.
+ */
+export async function listEventGallery(eventId: string, viewerKey: string, page = 1) {
+	const ids = shuffleFor(viewerKey, await db.project.findMany({ where: { eventId }, select: { id: true } }));
+	const count = Math.max(1, Math.ceil(ids.length / CARDS_PER_PAGE));
+	const shown = Math.min(page, count);
+	const onPage = ids.slice((shown - 1) * CARDS_PER_PAGE, shown * CARDS_PER_PAGE).map((p) => p.id);
+	const cards = await db.project.findMany({ where: { id: { in: onPage } }, select: projectCardSelect });
+	const byId = new Map(cards.map((card) => [card.id, card]));
+	return {
+		projects: onPage.flatMap((id) => {
+			const card = byId.get(id);
+			return card ? [toProjectCard(card)] : [];
+		}),
+		page: shown,
+		pages: count,
+		total: ids.length
+	};
 }
 
 /** The projects a person owns or has joined, with their events and codes; none of soft-deleted events. */

@@ -4,7 +4,7 @@ import { db } from './db.ts';
 import { isUuid } from './ids.ts';
 import { announceBallot } from './live-channel.ts';
 import { countBallot } from './metrics.ts';
-import { projectCardSelect, toProjectCard } from './projects.ts';
+import { CARDS_PER_PAGE, projectCardSelect, toProjectCard } from './projects.ts';
 import { arrangeBallot } from './results/exposure.ts';
 import { receiptOf } from './results/receipt-code.ts';
 import { RuleViolation } from './rules.ts';
@@ -31,10 +31,18 @@ function phaseRefusal(phase: EventPhase): RuleViolation | undefined {
 /**
  * The ballot of an attendee in `voting`: the projects of the event except their own and their teams', in
  * the order of the event's balanced design (results/exposure.ts; stable across visits), only a shortlist
- * in a large event unless `full`, with the picks they have made so far and when they were saved.
- * Records which projects the ballot showed (ballot_impressions).
+ * in a large event unless `full`, a page of CARDS_PER_PAGE at a time, with the picks they have made so far
+ * and when they were saved. Records which projects the ballot showed (ballot_impressions).
+ *
+ * `carried` are the picks ticked on the page the voter came from, not sent yet (the pages' buttons carry
+ * them in the address, so that paging keeps them without JavaScript): those are ticked instead of the
+ * picks on record. `shown` are the picks to tick; `elsewhere` those of them on other pages, with names.
  */
-export async function getBallot(voterId: string, eventId: string, { full = false } = {}) {
+export async function getBallot(
+	voterId: string,
+	eventId: string,
+	{ full = false, page = 1, carried }: { full?: boolean; page?: number; carried?: string[] } = {}
+) {
 	const notMine = {
 		eventId,
 		ownerId: { not: voterId },
@@ -55,25 +63,41 @@ export async function getBallot(voterId: string, eventId: string, { full = false
 	const closed = phaseRefusal(event.phase);
 	if (closed) throw closed;
 	const picks = votes.map((v) => v.projectId);
-	const { order, shortlist } = await arrangeBallot({
+	const eligibleIds = new Set(eligible.map((p) => p.id));
+	const shown = carried ? [...new Set(carried)].filter((id) => eligibleIds.has(id)) : picks;
+	const { order, pages, shortlist } = await arrangeBallot({
 		eventId,
 		voterId,
 		allIds: all.map((p) => p.id),
-		eligibleIds: eligible.map((p) => p.id),
-		picks,
-		full
+		eligibleIds: [...eligibleIds],
+		picks: [...new Set([...picks, ...shown])],
+		full,
+		page,
+		perPage: CARDS_PER_PAGE
 	});
-	// Only the cards shown are read: a shortlist keeps a large event's ballot page small.
-	const cards = await db.project.findMany({ where: { id: { in: order } }, select: projectCardSelect });
+	// Only the cards of the page are read: a large event's ballot page stays small.
+	const onPage = new Set(order);
+	const away = shown.filter((id) => !onPage.has(id));
+	const [cards, named] = await Promise.all([
+		db.project.findMany({ where: { id: { in: order } }, select: projectCardSelect }),
+		away.length > 0
+			? db.project.findMany({ where: { id: { in: away } }, select: { id: true, name: true } })
+			: []
+	]);
 	const byId = new Map(cards.map((card) => [card.id, card]));
+	const nameOf = new Map(named.map((p) => [p.id, p.name]));
 	return {
 		limit: voteLimitFor(all.length),
 		picks,
+		shown,
+		carried: carried !== undefined,
+		elsewhere: away.flatMap((id) => (nameOf.has(id) ? [{ id, name: nameOf.get(id)! }] : [])),
 		savedAt: attendance.ballotSavedAt,
 		projects: order.flatMap((id) => {
 			const card = byId.get(id);
 			return card ? [toProjectCard(card)] : [];
 		}),
+		pages,
 		shortlist: shortlist && { ...shortlist, total: eligible.length }
 	};
 }

@@ -36,6 +36,8 @@ export function errorWords() {
 			tryAgain: m.error_try_again(),
 			home: m.error_back_home()
 		},
+		// The status line's sentences, filled in by the page (`%s`): the status, the log reference.
+		lines: { status: m.error_status({ status: '%s' }), reference: m.error_reference({ reference: '%s' }) },
 		byStatus: errorWordsByStatus()
 	};
 }

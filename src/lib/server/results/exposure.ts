@@ -7,11 +7,22 @@ import { designRow } from './ballot-design.ts';
 // seen least so far. What the ballot shows is recorded at once, one row per project at the position where
 // it was first shown; later visits list the recorded projects in that order, so the order stays the same
 // for the voter on every visit and device even if the event's projects change.
+// A large ballot comes in pages (`perPage` cards): only the page shown is recorded, and the pages open in
+// turn (one past those already shown at most), so the recorded projects stay the start of the order.
 
-/** What arrangeBallot decided: the project ids to show, in order, and the voter's shortlist if any. */
+/** What arrangeBallot decided: the page's project ids, in order, which page of how many, and the shortlist. */
 export interface BallotArrangement {
 	order: string[];
+	pages: { page: number; count: number };
 	shortlist: { size: number; full: boolean } | null;
+}
+
+/** Page `page` of `order`, as far as the voter may go: to `reachable` pages at most. */
+function pageOf(order: string[], page: number, perPage: number, reachable = Infinity) {
+	if (!Number.isFinite(perPage)) return { ids: order, pages: { page: 1, count: 1 } };
+	const count = Math.max(1, Math.ceil(order.length / perPage));
+	const shown = Math.max(1, Math.min(page, count, reachable));
+	return { ids: order.slice((shown - 1) * perPage, shown * perPage), pages: { page: shown, count } };
 }
 
 /**
@@ -77,9 +88,9 @@ async function recordShown(
 }
 
 /**
- * The voter's ballot order: the projects they may vote for (`eligibleIds`, of the event's `allIds`), as
- * the balanced design and their shortlist (unless `full`) give it, with their `picks` always shown.
- * Records every project shown for the first time (ballot_impressions).
+ * One page of the voter's ballot order: the projects they may vote for (`eligibleIds`, of the event's
+ * `allIds`), as the balanced design and their shortlist (unless `full`) give it, with their `picks` always
+ * in it. Records every project the page shows for the first time (ballot_impressions).
  */
 export async function arrangeBallot(input: {
 	eventId: string;
@@ -88,8 +99,10 @@ export async function arrangeBallot(input: {
 	eligibleIds: string[];
 	picks: string[];
 	full: boolean;
+	page?: number;
+	perPage?: number;
 }): Promise<BallotArrangement> {
-	const { eventId, voterId, allIds, picks, full } = input;
+	const { eventId, voterId, allIds, picks, full, page = 1, perPage = Infinity } = input;
 	const eligible = new Set(input.eligibleIds);
 	let record = await readBallotRecord(eventId, voterId);
 	if (!record.assignment) {
@@ -119,12 +132,25 @@ export async function arrangeBallot(input: {
 		// Picks with no impression (made before ballots were recorded) are shown now, so recorded now.
 		const unrecorded = picks.filter((id) => eligible.has(id) && !listed.has(id) && !rest.includes(id));
 		await recordShown(eventId, voterId, unrecorded, impressions);
-		return { order: [...order, ...rest, ...unrecorded], shortlist };
+		const { ids, pages } = pageOf([...order, ...rest, ...unrecorded], page, perPage);
+		return { order: ids, pages, shortlist };
 	}
 
 	// The full list: what was shown before, in its order, then the rest in the voter's design row.
 	const shownBefore = new Set(impressions.map((i) => i.projectId));
 	const unseen = row.filter((id) => !shownBefore.has(id));
-	await recordShown(eventId, voterId, unseen, impressions);
-	return { order: [...impressions.map((i) => i.projectId), ...unseen], shortlist };
+	const reachable = Math.floor(shownBefore.size / perPage) + 1;
+	const { ids, pages } = pageOf(
+		[...impressions.map((i) => i.projectId), ...unseen],
+		page,
+		perPage,
+		reachable
+	);
+	await recordShown(
+		eventId,
+		voterId,
+		ids.filter((id) => !shownBefore.has(id)),
+		impressions
+	);
+	return { order: ids, pages, shortlist };
 }

@@ -5,7 +5,7 @@ import { publicUrl } from '$lib/server/config';
 import { getEventForViewer, joinEventByCode, recordReferral } from '$lib/server/events';
 import { parseForm } from '$lib/server/forms';
 import { codeGuesser } from '$lib/server/join-limits';
-import { listEventGallery } from '$lib/server/projects';
+import { listEventGallery, pageNumber } from '$lib/server/projects';
 import { getBallotRecord } from '$lib/server/results/receipts';
 import { newFormToken, redirectOnce } from '$lib/server/submit-once';
 import { attempt, orError } from '$lib/server/rules';
@@ -18,7 +18,12 @@ export const load: PageServerLoad = async (event) => {
 	const found = await orError(getEventForViewer(event.params.slug, user?.id, user?.isPlatformAdmin));
 	return {
 		event: found,
-		projects: await listEventGallery(found.id, viewerKey(event)),
+		// A page of the gallery (`?page=2`, plain links): a large event's page stays light.
+		gallery: await listEventGallery(
+			found.id,
+			viewerKey(event),
+			pageNumber(event.url.searchParams.get('page'))
+		),
 		// The attendee's ballot receipt, or why the organisers voided their ballot.
 		ballotRecord: found.isAttendee && user ? await getBallotRecord(user.id, found.id) : null,
 		joinLink: found.joinCode ? publicUrl(`/join/${encodeURIComponent(found.joinCode)}`) : undefined,

@@ -2,6 +2,7 @@ import { ballotSchema } from '$lib/schemas/ballot';
 import { requireUser } from '$lib/server/auth/guards';
 import { findEventBySlug } from '$lib/server/event-access';
 import { parseForm } from '$lib/server/forms';
+import { pageNumber } from '$lib/server/projects';
 import { countBallot } from '$lib/server/metrics';
 import { recordBallotServed } from '$lib/server/results/receipts';
 import { attempt, orError } from '$lib/server/rules';
@@ -13,9 +14,16 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const explain = explainRefusal(event.params.slug);
 	const found = await orError(findEventBySlug(event.params.slug, user.id), explain);
+	const query = event.url.searchParams;
 	// ?list=all (a plain link, so it works without JavaScript) shows every project instead of a shortlist.
-	const full = event.url.searchParams.get('list') === 'all';
-	const ballot = await orError(getBallot(user.id, found.id, { full }), explain);
+	const full = query.get('list') === 'all';
+	// A large ballot comes in pages. Its page buttons send the form by GET (`?turn=2&project=…`), carrying
+	// the ticks not sent yet to the next page; after a ballot is sent (a POST) the picks on record count.
+	const turn = query.get('turn');
+	const page = pageNumber(turn ?? query.get('page'));
+	const carried =
+		turn !== null && event.request.method === 'GET' ? query.getAll('project').slice(0, 100) : undefined;
+	const ballot = await orError(getBallot(user.id, found.id, { full, page, carried }), explain);
 	// When the ballot was served (an integrity signal), and the receipt and void of the ballot on record.
 	const record = await recordBallotServed(user.id, found.id, ballot);
 	// `voter` names the unsent ballot this browser may keep for this person (src/lib/ballot/).

@@ -11,6 +11,7 @@ import { formatInZoneForReader } from '$lib/server/i18n/dates';
 interface Shown {
 	limit: number;
 	picks: unknown[];
+	pages: { page: number; count: number };
 	shortlist: { full: boolean; size: number; total: number } | null;
 }
 
@@ -29,6 +30,13 @@ export function ballotText(eventName: string, ballot: Shown, voided: { reason: s
 		receiptNote: m.vote_receipt_note(),
 		none: m.vote_none(),
 		send: ballot.picks.length > 0 ? m.vote_change() : m.vote_send(),
+		elsewhere: m.vote_elsewhere(),
+		pages: ballot.pages.count > 1 && {
+			label: m.vote_pages_label(),
+			previous: m.vote_page_previous(),
+			next: m.vote_page_next(),
+			position: m.vote_page_position(ballot.pages)
+		},
 		demo: m.vote_demo(),
 		code: m.vote_code(),
 		status: {
