@@ -103,4 +103,31 @@ test.describe.serial('a ballot in pages', () => {
 		await expect(page.getByLabel(first[5], { exact: true })).toBeChecked();
 		await expect(elsewhere(page).getByLabel(second[1], { exact: true })).toBeChecked();
 	});
+
+	test('a tick made while the page refreshes after a save is kept', async () => {
+		const context = await voterOf(fx, origin, 'Quick', true);
+		contexts.push(context);
+		const page = await context.newPage();
+		await page.goto(`/events/${fx.slug}/vote`);
+		await expect(page.getByTestId('pick-count')).toHaveText('0 of 3 picked.');
+		const names = await namesOnPage(page);
+		// The refresh of the page's data after a save is held back, as on a slow connection.
+		let release = () => {};
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/__data.json*', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.getByLabel(names[0], { exact: true }).check();
+		await page.getByRole('button', { name: 'Send my ballot' }).click();
+		await expect(page.getByTestId('ballot-saved')).toContainText('saved: 1 project.');
+		// Before the refresh arrives, the voter ticks a second project.
+		await page.getByLabel(names[1], { exact: true }).check();
+		release();
+		await page.waitForLoadState('networkidle');
+		await expect(page.getByLabel(names[1], { exact: true })).toBeChecked();
+		await expect(page.getByTestId('pick-count')).toHaveText('2 of 3 picked.');
+		await page.getByRole('button', { name: 'Change my ballot' }).click();
+		await expect(page.getByTestId('ballot-saved')).toContainText('saved: 2 projects');
+	});
 });
