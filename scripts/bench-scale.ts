@@ -13,6 +13,7 @@
 // --requests N (20), --concurrent-requests M (200), --concurrency C (50), --pause <s> (10), and the
 // seed's sizes (--scale 0.1, --people ...). Environment: BENCH_SCALE_DATABASE_URL, BENCH_PORT (4320).
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
@@ -262,6 +263,26 @@ async function forgetSessions(fixture: Fixture) {
 	await client.end();
 }
 
+/**
+ * The app's own memory figures in MB, from its /metrics (prom-client's defaults): what V8's heap holds
+ * and what lives outside it (buffers, strings handed to C++), to tell a leak from memory the process
+ * keeps after a burst.
+ */
+async function heapMegabytes(origin: string, token: string): Promise<Record<string, number>> {
+	const text = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
+		r.text()
+	);
+	const read = (name: string) => {
+		const value = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1];
+		return value === undefined ? NaN : Math.round(Number(value) / 1024 / 1024);
+	};
+	return {
+		heapUsed: read('nodejs_heap_size_used_bytes'),
+		heapTotal: read('nodejs_heap_size_total_bytes'),
+		external: read('nodejs_external_memory_bytes')
+	};
+}
+
 /** Resident memory of a process in MB, from /proc (the app is one process: WEB_CONCURRENCY=1). */
 function rssMegabytes(pid: number): number {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
@@ -384,12 +405,15 @@ async function main() {
 	const routes = discoverRoutes().filter(
 		(r) => (r.page || r.endpoint) && (!values.only || r.id.startsWith(values.only))
 	);
-	const { app, output } = await startBuiltApp({ databaseUrl: databaseUrl, port, log });
+	const metricsToken = randomBytes(16).toString('hex');
+	const { app, output } = await startBuiltApp({ databaseUrl: databaseUrl, port, log, metricsToken });
+	const heap: Record<string, Record<string, number>> = {};
 	const results: Measured[] = [];
 	const skipped: { route: string; reason: string }[] = [];
 	const memory: Record<string, number> = {};
 	try {
 		memory.before = rssMegabytes(app.pid!);
+		heap.before = await heapMegabytes(origin, metricsToken);
 		for (const route of routes) {
 			if (!route.page && !answersGet(directories.get(route.id) ?? '')) {
 				skipped.push({ route: route.id, reason: 'its endpoint answers no GET' });
@@ -407,8 +431,10 @@ async function main() {
 			results.push(result);
 		}
 		memory.after = rssMegabytes(app.pid!);
+		heap.after = await heapMegabytes(origin, metricsToken);
 		await new Promise((resolve) => setTimeout(resolve, Number(values.pause) * 1000));
 		memory.afterPause = rssMegabytes(app.pid!);
+		heap.afterPause = await heapMegabytes(origin, metricsToken);
 	} finally {
 		app.kill('SIGTERM');
 		await new Promise((resolve) => app.once('exit', resolve));
@@ -420,6 +446,10 @@ async function main() {
 	log(
 		`app memory (RSS): ${memory.before} MB before, ${memory.after} MB after, ${memory.afterPause} MB after ${values.pause} s idle`
 	);
+	for (const [when, figures] of Object.entries(heap))
+		log(
+			`app heap ${when}: ${figures.heapUsed} MB used of ${figures.heapTotal} MB, ${figures.external} MB outside the heap`
+		);
 	log(`load average at the end: ${load()}`);
 	const errors = results.filter((r) => r.errors > 0);
 	for (const r of errors) log(`ERROR ${r.route} (${r.url} as ${r.as}): ${JSON.stringify(r.statuses)}`);
@@ -432,6 +462,7 @@ async function main() {
 					loadAverage: loadavg(),
 					seed,
 					memory,
+					heap,
 					targets: TARGET,
 					results,
 					skipped

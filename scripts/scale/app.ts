@@ -13,8 +13,10 @@ export async function startBuiltApp(options: {
 	databaseUrl: string;
 	port: number;
 	log: (line: string) => void;
+	/** Turns on /metrics with this token (the process's heap figures, read by the benchmark). */
+	metricsToken?: string;
 }): Promise<{ app: ChildProcess; output: () => string }> {
-	const { databaseUrl, port, log } = options;
+	const { databaseUrl, port, log, metricsToken } = options;
 	const origin = `http://127.0.0.1:${port}`;
 	if (!existsSync(path.join(root, 'build', 'index.js'))) {
 		log('build/ is missing: running npm run build');
@@ -32,7 +34,8 @@ export async function startBuiltApp(options: {
 			ORIGIN: origin,
 			MAIL_TRANSPORT: process.env.MAIL_TRANSPORT ?? 'outbox',
 			LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-			WEB_CONCURRENCY: '1'
+			WEB_CONCURRENCY: '1',
+			...(metricsToken ? { METRICS_TOKEN: metricsToken } : {})
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

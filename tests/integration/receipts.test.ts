@@ -6,6 +6,8 @@ import {
 	normaliseReceipt,
 	recordBallotServed
 } from '../../src/lib/server/results/receipts';
+import { changeEventPhase } from '../../src/lib/server/phases';
+import { voidBallot } from '../../src/lib/server/results/voiding';
 import { castBallot } from '../../src/lib/server/voting';
 import { db } from '../helpers/db';
 import { addAttendee, createEvent, createProject, createUser } from '../helpers/factories';
@@ -98,6 +100,31 @@ describe('ballot receipts', () => {
 			SELECT count(DISTINCT ballot_key) AS keys FROM events
 			WHERE id IN (${event.id}::uuid, ${other.event.id}::uuid) AND length(ballot_key) = 64`;
 		expect(Number(keys)).toBe(2);
+	});
+
+	it('the list kept for a busy page changes at once after a void or a reopening', async () => {
+		const { event, ids, voter } = await scene();
+		const actor = await db.user.findUniqueOrThrow({
+			where: { id: event.ownerId },
+			select: { id: true, displayName: true, email: true }
+		});
+		const [alice, bob, carol] = [await voter(), await voter(), await voter()];
+		const a = await castBallot(alice.id, event.id, [ids[0]]);
+		const b = await castBallot(bob.id, event.id, [ids[1]]);
+		await changeEventPhase(actor.id, event.id, 'closed');
+		expect((await listCountedReceipts(event.slug, undefined)).receipts).toEqual(
+			[a.receipt, b.receipt].sort()
+		);
+
+		await voidBallot(actor, event.id, bob.id, 'Second account.');
+		expect((await listCountedReceipts(event.slug, undefined)).receipts).toEqual([a.receipt]);
+
+		await changeEventPhase(actor.id, event.id, 'voting');
+		const c = await castBallot(carol.id, event.id, [ids[2]]);
+		await changeEventPhase(actor.id, event.id, 'closed');
+		expect((await listCountedReceipts(event.slug, undefined)).receipts).toEqual(
+			[a.receipt, c.receipt].sort()
+		);
 	});
 
 	it('reads typed receipts leniently and refuses what cannot be one', () => {

@@ -1,6 +1,7 @@
 import { db } from './db.ts';
 import { log } from './log.ts';
 import type { Prisma } from './generated/prisma/client.ts';
+import { forgetCountedReceipts } from './results/receipts.ts';
 
 /** The NOTIFY channel that carries "this event's votes, phase or reveal changed" between app instances. */
 export const LIVE_CHANNEL = 'podium_live';
@@ -11,6 +12,8 @@ export const LIVE_CHANNEL = 'podium_live';
  * (phases, reveals, removals); ballots use announceBallot.
  */
 export async function announceEventChange(tx: Prisma.TransactionClient, eventId: string): Promise<void> {
+	// What this process keeps of the event's results is read again (other instances' within seconds).
+	forgetCountedReceipts(eventId);
 	await tx.$queryRaw`SELECT count(*)::int AS sent FROM (SELECT pg_notify(${LIVE_CHANNEL}, ${eventId})) AS n`;
 }
 

@@ -70,6 +70,41 @@ export function normaliseReceipt(typed: string): string | null {
 	return RECEIPT_PATTERN.test(code) ? code : null;
 }
 
+// The counted receipts of a closed event, kept 2 s per event in this process: 4,500 ballots take tens of
+// milliseconds to read and hash, and anyone may open the page. Ballots no longer change; a void, a phase
+// change or an attendee's removal in this process forgets them at once (forgetCountedReceipts, called by
+// voiding.ts and announceEventChange), in other instances within 2 s.
+const COUNTED_TTL_MS = 2_000;
+const COUNTED_MAX_EVENTS = 100;
+const counted = new Map<string, { at: number; receipts: Promise<string[]> }>();
+
+function countedReceipts(eventId: string): Promise<string[]> {
+	const now = Date.now();
+	const cached = counted.get(eventId);
+	if (cached && now - cached.at < COUNTED_TTL_MS) return cached.receipts;
+	if (counted.size >= COUNTED_MAX_EVENTS) counted.clear();
+	const receipts = readCountedReceipts(eventId);
+	counted.set(eventId, { at: now, receipts });
+	receipts.catch(() => counted.delete(eventId));
+	return receipts;
+}
+
+/** Forgets the counted receipts kept for the event (a ballot was voided). */
+export function forgetCountedReceipts(eventId: string): void {
+	counted.delete(eventId);
+}
+
+async function readCountedReceipts(eventId: string): Promise<string[]> {
+	// Every voter's ballot on record that was not voided and still has votes.
+	const rows = await db.$queryRaw<{ voter_id: string; saved_at: Date; picks: string[] }[]>`
+		SELECT a.user_id::text AS voter_id, a.ballot_saved_at AS saved_at, array_agg(v.project_id::text) AS picks
+		FROM event_attendees a JOIN votes v ON v.event_id = a.event_id AND v.voter_id = a.user_id
+		WHERE a.event_id = ${eventId}::uuid AND a.ballot_saved_at IS NOT NULL AND a.ballot_voided_at IS NULL
+		GROUP BY a.user_id, a.ballot_saved_at`;
+	const key = await ballotKeyOf(eventId);
+	return key ? rows.map((r) => receiptCode(key, eventId, r.voter_id, r.picks, r.saved_at)).sort() : [];
+}
+
 /**
  * The public list of a closed event's counted ballots: the receipt of each voter's ballot on record that
  * was not voided and still has votes, sorted. It says that a ballot counted, never who cast it or what it
@@ -80,16 +115,7 @@ export async function listCountedReceipts(slug: string, viewerId: string | undef
 	if (event.phase !== 'closed') {
 		throw new RuleViolation(m.server_receipts_after_close(), 409);
 	}
-	// Every voter's ballot on record that was not voided and still has votes.
-	const rows = await db.$queryRaw<{ voter_id: string; saved_at: Date; picks: string[] }[]>`
-		SELECT a.user_id::text AS voter_id, a.ballot_saved_at AS saved_at, array_agg(v.project_id::text) AS picks
-		FROM event_attendees a JOIN votes v ON v.event_id = a.event_id AND v.voter_id = a.user_id
-		WHERE a.event_id = ${event.id}::uuid AND a.ballot_saved_at IS NOT NULL AND a.ballot_voided_at IS NULL
-		GROUP BY a.user_id, a.ballot_saved_at`;
-	const key = await ballotKeyOf(event.id);
-	const receipts = key
-		? rows.map((r) => receiptCode(key, event.id, r.voter_id, r.picks, r.saved_at)).sort()
-		: [];
+	const receipts = await countedReceipts(event.id);
 	let checked: { typed: string; receipt: string | null; counted: boolean } | undefined;
 	if (check !== undefined) {
 		const receipt = normaliseReceipt(check);
