@@ -112,6 +112,10 @@ function requestFor(route: RouteInfo, f: Fixture): { url: string; as: Persona } 
 	const id = route.id;
 	if (id === '/events/[slug]/live')
 		return { skip: 'an event stream that stays open (npm run bench:voting covers it)' };
+	if (id === '/metrics')
+		return { skip: "the operator's scraper, behind METRICS_TOKEN (read for the heap figures)" };
+	if (id.startsWith('/sign-in/oidc'))
+		return { skip: 'sign-in through an OIDC provider, not configured here' };
 	const slugFor = (slug: string) => pathOf(route, { slug });
 	if (id.startsWith('/events/[slug]/admin')) return { url: slugFor(f.closedSlug), as: 'owner' };
 	if (id === '/events/[slug]/leaderboard') return { url: slugFor(f.closedSlug), as: 'anonymous' };
