@@ -3,6 +3,7 @@ import {
 	FAST_BALLOT_MS,
 	IDENTICAL_BALLOTS_MIN,
 	listIntegrityFlags,
+	listReviewFlags,
 	RECIPROCAL_MIN_BALLOTS,
 	SAME_CLIENT_MIN,
 	type IntegritySignal
@@ -117,6 +118,25 @@ describe('integrity signals', () => {
 			`${IDENTICAL_BALLOTS_MIN} ballots picked exactly the same projects: “Project 1”, “Project 2”.`
 		);
 		expect(flags[0].ballots.map((b) => b.voterId).sort()).toEqual(voters.map((v) => v.id).sort());
+	});
+
+	it("the owner's review shows the first flags of each signal, with the signal's total", async () => {
+		const s = await scene(8);
+		// Three groups of identical ballots: three flags of one signal.
+		for (const pair of [
+			[0, 1],
+			[2, 3],
+			[4, 5]
+		]) {
+			for (let i = 0; i < IDENTICAL_BALLOTS_MIN; i++) {
+				await castBallot((await s.voter()).id, s.event.id, [s.ids[pair[0]], s.ids[pair[1]]]);
+			}
+		}
+		const all = await s.flags('identical');
+		const review = await listReviewFlags(s.event.id, 2);
+		expect(review.totals).toMatchObject({ identical: 3, reciprocal: 0 });
+		expect(review.flags.map((f) => f.reason)).toEqual(all.slice(0, 2).map((f) => f.reason));
+		expect((await listReviewFlags(s.event.id)).flags).toHaveLength(3);
 	});
 
 	it('latecomers: fire when voters who joined after voting opened back one project, not for early voters', async () => {

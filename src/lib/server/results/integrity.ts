@@ -275,3 +275,20 @@ export async function listIntegrityFlags(eventId: string): Promise<IntegrityFlag
 		}))
 	);
 }
+
+/**
+ * The owner's review: the first `perSignal` flags of each signal, in INTEGRITY_SIGNALS' order, and each
+ * signal's total. In a big event a signal can raise thousands (a 4,500-voter event's page was 5 MB); a
+ * voided ballot leaves the list, so the next ones come up.
+ */
+export async function listReviewFlags(eventId: string, perSignal = 50) {
+	const all = await listIntegrityFlags(eventId);
+	const ofSignal = (key: IntegritySignal) => all.filter((flag) => flag.signal === key);
+	return {
+		totals: Object.fromEntries(INTEGRITY_SIGNALS.map((s) => [s.key, ofSignal(s.key).length])) as Record<
+			IntegritySignal,
+			number
+		>,
+		flags: INTEGRITY_SIGNALS.flatMap((s) => ofSignal(s.key).slice(0, perSignal))
+	};
+}
