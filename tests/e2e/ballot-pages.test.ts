@@ -32,6 +32,16 @@ test.describe.serial('a ballot in pages', () => {
 		fx = await buildVotingEvent(browser, origin, PROJECTS, 'Paged');
 	});
 
+	/** A new attendee's ballot, page 1, ready (with JavaScript: its live count shown). */
+	async function openBallot(name: string, javaScriptEnabled: boolean) {
+		const context = await voterOf(fx, origin, name, javaScriptEnabled);
+		contexts.push(context);
+		const page = await context.newPage();
+		await page.goto(`/events/${fx.slug}/vote`);
+		if (javaScriptEnabled) await expect(page.getByTestId('pick-count')).toHaveText('0 of 3 picked.');
+		return page;
+	}
+
 	test.afterAll(async () => {
 		for (const context of contexts) await context.close();
 		await fx?.owner.close();
@@ -39,10 +49,7 @@ test.describe.serial('a ballot in pages', () => {
 	});
 
 	test('without JavaScript, picks made on two pages are sent together and kept on both', async () => {
-		const context = await voterOf(fx, origin, 'Nojs', false);
-		contexts.push(context);
-		const page = await context.newPage();
-		await page.goto(`/events/${fx.slug}/vote`);
+		const page = await openBallot('Nojs', false);
 		await expect(page.getByText('Page 1 of 2')).toBeVisible();
 		const first = await namesOnPage(page);
 		expect(first).toHaveLength(48);
@@ -75,11 +82,7 @@ test.describe.serial('a ballot in pages', () => {
 	});
 
 	test('with JavaScript, a tick survives the page buttons and both picks are saved', async () => {
-		const context = await voterOf(fx, origin, 'Withjs', true);
-		contexts.push(context);
-		const page = await context.newPage();
-		await page.goto(`/events/${fx.slug}/vote`);
-		await expect(page.getByTestId('pick-count')).toHaveText('0 of 3 picked.');
+		const page = await openBallot('Withjs', true);
 		const first = await namesOnPage(page);
 		await page.getByLabel(first[5], { exact: true }).check();
 		await page.getByRole('button', { name: 'Next page' }).click();
@@ -105,11 +108,7 @@ test.describe.serial('a ballot in pages', () => {
 	});
 
 	test('a tick made while the page refreshes after a save is kept', async () => {
-		const context = await voterOf(fx, origin, 'Quick', true);
-		contexts.push(context);
-		const page = await context.newPage();
-		await page.goto(`/events/${fx.slug}/vote`);
-		await expect(page.getByTestId('pick-count')).toHaveText('0 of 3 picked.');
+		const page = await openBallot('Quick', true);
 		const names = await namesOnPage(page);
 		// The refresh of the page's data after a save is held back, as on a slow connection.
 		let release = () => {};

@@ -109,7 +109,7 @@ test('the overview, the events list and one event speak Spanish', async ({ brows
 	await expect(page.getByText('Código para unirse', { exact: true })).toBeVisible();
 	const created = page.locator('dt', { hasText: /^Creado$/ }).locator('xpath=following-sibling::dd[1]');
 	await expect(created).toHaveText(
-		/^\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}, \d{2}:\d{2} UTC$/
+		/^\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}, \d{1,2}:\d{2} UTC$/
 	);
 	await expect(page.getByRole('link', { name: 'Abrir la página del evento' })).toBeVisible();
 	await page.getByLabel('Motivo (para el registro, opcional)').nth(1).fill('Prueba');
@@ -206,7 +206,7 @@ test('maintenance starts without JavaScript and ends with it, in Spanish', async
 		'El mantenimiento está activo: se rechazan los cambios de todo el mundo salvo de la administración de la plataforma.'
 	);
 	await expect(noScript.getByTestId('maintenance-state')).toContainText(
-		/El mantenimiento está activo desde el \d{1,2} \S+ \d{4}, \d{2}:\d{2} UTC \(.+\)\./
+		/El mantenimiento está activo desde el \d{1,2} \S+ \d{4}, \d{1,2}:\d{2} UTC \(.+\)\./
 	);
 	// The banner carries the admin's own words.
 	await expect(noScript.getByTestId('maintenance-banner')).toContainText(MESSAGE);

@@ -1,35 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { expect, type Browser, type BrowserContext } from '@playwright/test';
-import { outboxDir, uniqueEmail, waitForSignInLink } from './auth';
+import { signInByForms } from './page-walk';
 import { send, urlencoded } from './requests';
 import { post } from './walk-fixture';
 
+export { signInByForms };
+
 // Setting up an event quickly, by the same form posts the pages send (no page is opened): for tests that
 // need many people and projects.
-
-/** Signs a new person in on `context` through the real flow, by plain form posts (no page needed). */
-export async function signInByForms(context: BrowserContext, origin: string, firstName: string) {
-	const email = uniqueEmail(firstName.toLowerCase());
-	const dir = outboxDir();
-	const seen = new Set(existsSync(dir) ? readdirSync(dir) : []);
-	const asked = await post(context.request, origin, '/sign-in', urlencoded([['email', email]]));
-	expect(asked.status, asked.body.slice(0, 300)).toBeLessThan(400);
-	const link = await waitForSignInLink(email, { seen });
-	const token = new URL(link, origin).searchParams.get('token')!;
-	const verified = await post(context.request, origin, '/sign-in/verify', urlencoded([['token', token]]));
-	expect(verified.status).toBe(303);
-	const welcomed = await post(
-		context.request,
-		origin,
-		'/welcome',
-		urlencoded([
-			['firstName', firstName],
-			['lastName', 'Tester'],
-			['redirectTo', '/']
-		])
-	);
-	expect(welcomed.status).toBe(303);
-}
 
 export async function join(context: BrowserContext, origin: string, joinCode: string) {
 	const joined = await post(context.request, origin, `/join/${joinCode}`, urlencoded([]));
