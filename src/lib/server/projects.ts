@@ -303,25 +303,37 @@ export function pageNumber(value: string | null, count = Infinity): number {
 }
 
 /**
+ * Page `page` of `ids`, `perPage` to a page (every id when Infinity), and no further than `reachable`
+ * pages; page 1 of 1 when there are none.
+ */
+export function pageOf(ids: string[], page: number, perPage = CARDS_PER_PAGE, reachable = Infinity) {
+	if (!Number.isFinite(perPage)) return { ids, pages: { page: 1, count: 1 } };
+	const count = Math.max(1, Math.ceil(ids.length / perPage));
+	const shown = Math.max(1, Math.min(page, count, reachable));
+	return { ids: ids.slice((shown - 1) * perPage, shown * perPage), pages: { page: shown, count } };
+}
+
+/** The cards of the projects `ids`, in that order (one deleted meanwhile is left out). */
+export async function readCards(ids: string[]) {
+	const cards = await db.project.findMany({ where: { id: { in: ids } }, select: projectCardSelect });
+	const byId = new Map(cards.map((card) => [card.id, card]));
+	return ids.flatMap((id) => {
+		const card = byId.get(id);
+		return card ? [toProjectCard(card)] : [];
+	});
+}
+
+/**
  * One page of an event's gallery, shuffled for the viewer (the same order on every visit). No scores.
  * Only the page's cards are read: a 500-project event's page stays as light as a 48-project one's.
  */
 export async function listEventGallery(eventId: string, viewerKey: string, page = 1) {
-	const ids = shuffleFor(viewerKey, await db.project.findMany({ where: { eventId }, select: { id: true } }));
-	const count = Math.max(1, Math.ceil(ids.length / CARDS_PER_PAGE));
-	const shown = Math.min(page, count);
-	const onPage = ids.slice((shown - 1) * CARDS_PER_PAGE, shown * CARDS_PER_PAGE).map((p) => p.id);
-	const cards = await db.project.findMany({ where: { id: { in: onPage } }, select: projectCardSelect });
-	const byId = new Map(cards.map((card) => [card.id, card]));
-	return {
-		projects: onPage.flatMap((id) => {
-			const card = byId.get(id);
-			return card ? [toProjectCard(card)] : [];
-		}),
-		page: shown,
-		pages: count,
-		total: ids.length
-	};
+	const all = shuffleFor(viewerKey, await db.project.findMany({ where: { eventId }, select: { id: true } }));
+	const { ids, pages } = pageOf(
+		all.map((p) => p.id),
+		page
+	);
+	return { projects: await readCards(ids), page: pages.page, pages: pages.count, total: all.length };
 }
 
 /** The projects a person owns or has joined, with their events and codes; none of soft-deleted events. */

@@ -4,7 +4,7 @@ import { db } from './db.ts';
 import { isUuid } from './ids.ts';
 import { announceBallot } from './live-channel.ts';
 import { countBallot } from './metrics.ts';
-import { CARDS_PER_PAGE, projectCardSelect, toProjectCard } from './projects.ts';
+import { CARDS_PER_PAGE, readCards } from './projects.ts';
 import { arrangeBallot } from './results/exposure.ts';
 import { receiptOf } from './results/receipt-code.ts';
 import { RuleViolation } from './rules.ts';
@@ -78,13 +78,12 @@ export async function getBallot(
 	// Only the cards of the page are read: a large event's ballot page stays small.
 	const onPage = new Set(order);
 	const away = shown.filter((id) => !onPage.has(id));
-	const [cards, named] = await Promise.all([
-		db.project.findMany({ where: { id: { in: order } }, select: projectCardSelect }),
+	const [projects, named] = await Promise.all([
+		readCards(order),
 		away.length > 0
 			? db.project.findMany({ where: { id: { in: away } }, select: { id: true, name: true } })
 			: []
 	]);
-	const byId = new Map(cards.map((card) => [card.id, card]));
 	const nameOf = new Map(named.map((p) => [p.id, p.name]));
 	return {
 		limit: voteLimitFor(all.length),
@@ -93,10 +92,7 @@ export async function getBallot(
 		carried: carried !== undefined,
 		elsewhere: away.flatMap((id) => (nameOf.has(id) ? [{ id, name: nameOf.get(id)! }] : [])),
 		savedAt: attendance.ballotSavedAt,
-		projects: order.flatMap((id) => {
-			const card = byId.get(id);
-			return card ? [toProjectCard(card)] : [];
-		}),
+		projects,
 		pages,
 		shortlist: shortlist && { ...shortlist, total: eligible.length }
 	};

@@ -1,4 +1,5 @@
 import { db } from '../db.ts';
+import { pageOf } from '../projects.ts';
 import { designRow } from './ballot-design.ts';
 
 // Which projects a voter's ballot shows, in which order, and the record of it (ballot_impressions).
@@ -15,14 +16,6 @@ export interface BallotArrangement {
 	order: string[];
 	pages: { page: number; count: number };
 	shortlist: { size: number; full: boolean } | null;
-}
-
-/** Page `page` of `order`, as far as the voter may go: to `reachable` pages at most. */
-function pageOf(order: string[], page: number, perPage: number, reachable = Infinity) {
-	if (!Number.isFinite(perPage)) return { ids: order, pages: { page: 1, count: 1 } };
-	const count = Math.max(1, Math.ceil(order.length / perPage));
-	const shown = Math.max(1, Math.min(page, count, reachable));
-	return { ids: order.slice((shown - 1) * perPage, shown * perPage), pages: { page: shown, count } };
 }
 
 /**
