@@ -139,6 +139,18 @@ describe('integrity signals', () => {
 		expect((await listReviewFlags(s.event.id)).flags).toHaveLength(3);
 	});
 
+	it("the owner's review names a flag's first ballots, with how many it has", async () => {
+		const s = await scene(8);
+		for (let i = 0; i < IDENTICAL_BALLOTS_MIN + 2; i++) {
+			await castBallot((await s.voter()).id, s.event.id, [s.ids[0], s.ids[1]]);
+		}
+		const [all] = await s.flags('identical');
+		expect(all.ballots).toHaveLength(IDENTICAL_BALLOTS_MIN + 2);
+		const [shown] = (await listReviewFlags(s.event.id, 50, 3)).flags;
+		expect(shown.ballotCount).toBe(IDENTICAL_BALLOTS_MIN + 2);
+		expect(shown.ballots).toEqual(all.ballots.slice(0, 3));
+	});
+
 	it('latecomers: fire when voters who joined after voting opened back one project, not for early voters', async () => {
 		const s = await scene();
 		const late = [await s.voter(true), await s.voter(true)];

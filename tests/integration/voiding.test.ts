@@ -6,7 +6,7 @@ import { deletePerson, describeDeletion } from '../../src/lib/server/platform/de
 import { describeBallot, voidBallotByAdmin } from '../../src/lib/server/platform/fixes-scores';
 import { mergePeople, planMerge } from '../../src/lib/server/platform/merge';
 import { RuleViolation } from '../../src/lib/server/rules';
-import { listIntegrityFlags } from '../../src/lib/server/results/integrity';
+import { listIntegrityFlags, reviewFlags } from '../../src/lib/server/results/integrity';
 import { getBallotRecord, listCountedReceipts } from '../../src/lib/server/results/receipts';
 import { listVoidedBallots, voidBallot } from '../../src/lib/server/results/voiding';
 import { castBallot } from '../../src/lib/server/voting';
@@ -98,6 +98,28 @@ describe('voiding a ballot', () => {
 		expect(refused.status).toBe(403);
 		expect(refused.message).toMatch(/voided by the organisers/);
 		expect(await db.vote.count({ where: { eventId: s.event.id, voterId: cheat.id } })).toBe(0);
+	});
+
+	it("the owner's review is kept a moment, and forgotten at once when a ballot is voided", async () => {
+		const s = await scene();
+		const voters = [];
+		for (let i = 0; i < 5; i++) voters.push(await s.voter());
+		for (const v of voters.slice(0, 4)) await castBallot(v.id, s.event.id, [s.ids[0], s.ids[1]]);
+		const first = await reviewFlags(s.event.id);
+		expect(first.flags.map((f) => f.ballotCount)).toEqual([4]);
+
+		// A fifth identical ballot: the kept review does not show it yet (it is at most 2 s old).
+		await castBallot(voters[4].id, s.event.id, [s.ids[0], s.ids[1]]);
+		expect(await reviewFlags(s.event.id)).toBe(first);
+
+		// A void through this process is shown at once: 5 ballots less the voided one.
+		await voidBallot(s.actor, s.event.id, voters[0].id, 'Same device as four others.');
+		const after = await reviewFlags(s.event.id);
+		expect(after.flags.map((f) => f.ballotCount)).toEqual([4]);
+		expect(after.flags[0].ballots.map((b) => b.voterId)).toEqual(
+			expect.arrayContaining(voters.slice(1).map((v) => v.id))
+		);
+		expect(after.flags[0].ballots.map((b) => b.voterId)).not.toContain(voters[0].id);
 	});
 
 	it('drops the ballot from the signals and its receipt from the published list', async () => {

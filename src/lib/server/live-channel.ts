@@ -1,7 +1,7 @@
 import { db } from './db.ts';
 import { log } from './log.ts';
 import type { Prisma } from './generated/prisma/client.ts';
-import { forgetCountedReceipts } from './results/receipts.ts';
+import { forgetKeptResults } from './results/kept.ts';
 
 /** The NOTIFY channel that carries "this event's votes, phase or reveal changed" between app instances. */
 export const LIVE_CHANNEL = 'podium_live';
@@ -13,7 +13,7 @@ export const LIVE_CHANNEL = 'podium_live';
  */
 export async function announceEventChange(tx: Prisma.TransactionClient, eventId: string): Promise<void> {
 	// What this process keeps of the event's results is read again (other instances' within seconds).
-	forgetCountedReceipts(eventId);
+	forgetKeptResults(eventId);
 	await tx.$queryRaw`SELECT count(*)::int AS sent FROM (SELECT pg_notify(${LIVE_CHANNEL}, ${eventId})) AS n`;
 }
 
@@ -28,6 +28,8 @@ export const BALLOT_NOTICE_INTERVAL_MS = 500;
 const windows = new Map<string, { more: boolean }>();
 
 async function send(eventId: string) {
+	// This process's kept results are read again as soon as other instances hear of the ballots.
+	forgetKeptResults(eventId);
 	try {
 		await db.$queryRaw`SELECT count(*)::int AS sent FROM (SELECT pg_notify(${LIVE_CHANNEL}, ${eventId})) AS n`;
 	} catch (error) {

@@ -4,6 +4,7 @@ import { db, listenToDatabase } from './db.ts';
 import { countTurnout, forgetPublicLeaderboard, rankProjects } from './leaderboard.ts';
 import { LIVE_CHANNEL } from './live-channel.ts';
 import { log } from './log.ts';
+import { forgetKeptResults } from './results/kept.ts';
 
 /** The ranking, turnout, phase and reveal state of an event, read now. */
 export async function readLiveSnapshot(eventId: string): Promise<LiveSnapshot> {
@@ -159,6 +160,7 @@ export class LiveFeed {
 
 	private changed(eventId: string) {
 		forgetPublicLeaderboard(eventId);
+		forgetKeptResults(eventId);
 		const feed = this.feeds.get(eventId);
 		if (!feed) return;
 		feed.dirty = true;

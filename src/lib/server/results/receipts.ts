@@ -3,6 +3,7 @@ import { db } from '../db.ts';
 import { findEventBySlug } from '../event-access.ts';
 import { RuleViolation } from '../rules.ts';
 import { ballotKeyOf, receiptCode, receiptOf } from './receipt-code.ts';
+import { keptPerEvent } from './kept.ts';
 import { m } from '../../paraglide/messages.js';
 
 // A receipt is a keyed hash of event, voter, picks and time (receipt-code.ts), shown as XXXXX-XXXXX.
@@ -72,27 +73,9 @@ export function normaliseReceipt(typed: string): string | null {
 
 // The counted receipts of a closed event, kept 2 s per event in this process: 4,500 ballots take tens of
 // milliseconds to read and hash, and anyone may open the page. Ballots no longer change; a void, a phase
-// change or an attendee's removal in this process forgets them at once (forgetCountedReceipts, called by
+// change or an attendee's removal in this process forgets them at once (forgetKeptResults, called by
 // voiding.ts and announceEventChange), in other instances within 2 s.
-const COUNTED_TTL_MS = 2_000;
-const COUNTED_MAX_EVENTS = 100;
-const counted = new Map<string, { at: number; receipts: Promise<string[]> }>();
-
-function countedReceipts(eventId: string): Promise<string[]> {
-	const now = Date.now();
-	const cached = counted.get(eventId);
-	if (cached && now - cached.at < COUNTED_TTL_MS) return cached.receipts;
-	if (counted.size >= COUNTED_MAX_EVENTS) counted.clear();
-	const receipts = readCountedReceipts(eventId);
-	counted.set(eventId, { at: now, receipts });
-	receipts.catch(() => counted.delete(eventId));
-	return receipts;
-}
-
-/** Forgets the counted receipts kept for the event (a ballot was voided). */
-export function forgetCountedReceipts(eventId: string): void {
-	counted.delete(eventId);
-}
+const counted = keptPerEvent(2_000, (eventId) => readCountedReceipts(eventId));
 
 async function readCountedReceipts(eventId: string): Promise<string[]> {
 	// Every voter's ballot on record that was not voided and still has votes.
@@ -115,7 +98,7 @@ export async function listCountedReceipts(slug: string, viewerId: string | undef
 	if (event.phase !== 'closed') {
 		throw new RuleViolation(m.server_receipts_after_close(), 409);
 	}
-	const receipts = await countedReceipts(event.id);
+	const receipts = await counted.get(event.id);
 	let checked: { typed: string; receipt: string | null; counted: boolean } | undefined;
 	if (check !== undefined) {
 		const receipt = normaliseReceipt(check);

@@ -1,5 +1,6 @@
 import type { MarginSummary, RankInterval, ResultsUncertainty } from '../../uncertainty.ts';
 import { db } from '../db.ts';
+import { onForgetResults } from './kept.ts';
 import {
 	DEFAULT_RESAMPLES,
 	describeInterval,
@@ -150,6 +151,12 @@ async function readDataVersion(eventId: string): Promise<string> {
 // least recently computed events are dropped first.
 const MAX_EVENTS = 100;
 const cache = new Map<string, { key: string; checkedAt: number; answer: Promise<ResultsUncertainty> }>();
+
+// A change made through this process is seen at once, whatever `maxAgeMs` a read accepts.
+onForgetResults((eventId) => {
+	const cached = cache.get(eventId);
+	if (cached) cached.checkedAt = 0;
+});
 
 /** Rows a page shows unless asked for all: the top places, where uncertainty matters most. */
 export const SHOWN_PLACES = 10;

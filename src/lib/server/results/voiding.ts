@@ -5,7 +5,7 @@ import { forgetPublicLeaderboard } from '../leaderboard.ts';
 import { announceEventChange } from '../live-channel.ts';
 import { RuleViolation } from '../rules.ts';
 import { receiptOf } from './receipt-code.ts';
-import { forgetCountedReceipts } from './receipts.ts';
+import { forgetKeptResults } from './kept.ts';
 import { m } from '../../paraglide/messages.js';
 
 /**
@@ -84,7 +84,7 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 	});
 	// This process's published board too, at once (the others drop theirs on the notice).
 	forgetPublicLeaderboard(eventId);
-	forgetCountedReceipts(eventId);
+	forgetKeptResults(eventId);
 	return voided;
 }
 

@@ -1,19 +1,10 @@
 import { requireEventOwner } from '$lib/server/auth/guards';
-import { countTurnout, rankProjects } from '$lib/server/leaderboard';
-import { summariseCoverage } from '$lib/server/results/coverage';
-import { getResultsUncertainty, SHOWN_PLACES } from '$lib/server/results/uncertainty';
+import { ownerResults } from '$lib/server/results/owner-results';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
-	const [ranking, turnout, uncertainty, coverage] = await Promise.all([
-		rankProjects(owned.id),
-		countTurnout(owned.id),
-		// The top places by default; ?places=all for every project's interval.
-		getResultsUncertainty(owned.id, {
-			places: event.url.searchParams.get('places') === 'all' ? undefined : SHOWN_PLACES
-		}),
-		summariseCoverage(owned.id)
-	]);
-	return { ranking, turnout, phase: owned.phase, uncertainty, coverage };
+	// The first rows of the ranking and the top places' uncertainty by default; ?places=all for all.
+	const results = await ownerResults(owned.id, event.url.searchParams.get('places') === 'all');
+	return { ...results, phase: owned.phase };
 };

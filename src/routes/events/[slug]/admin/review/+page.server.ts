@@ -1,17 +1,14 @@
 import { voidOwnBallotSchema } from '$lib/schemas/integrity';
 import { requireEventOwner } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
-import { INTEGRITY_SIGNALS, listReviewFlags } from '$lib/server/results/integrity';
+import { INTEGRITY_SIGNALS, reviewFlags } from '$lib/server/results/integrity';
 import { listVoidedBallots, voidBallot } from '$lib/server/results/voiding';
 import { attempt } from '$lib/server/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
-	const [{ totals, flags }, voided] = await Promise.all([
-		listReviewFlags(owned.id),
-		listVoidedBallots(owned.id)
-	]);
+	const [{ totals, flags }, voided] = await Promise.all([reviewFlags(owned.id), listVoidedBallots(owned.id)]);
 	return {
 		signals: INTEGRITY_SIGNALS.map((signal) => ({ ...signal, total: totals[signal.key] })),
 		flags,
