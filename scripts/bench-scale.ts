@@ -9,6 +9,10 @@
 // app's memory (RSS) before, after, and after a pause. Targets: sequential p95 < 300 ms, ≥ 50 requests
 // per second with 50 in flight, ballot and event pages < 150 KB.
 //
+// First, on the freshly started app, the votes download of the closed event (13,500 votes) 50 times at
+// once: the app's resident memory sampled every 20 ms during that burst, then after it and after the
+// pause. Targets: the burst adds under 200 MB, and the memory comes back (within 50 MB of where it was).
+//
 // Options: --reuse (keep a database this seed made at these sizes), --only <route prefix>, --json <file>,
 // --requests N (20), --concurrent-requests M (200), --concurrency C (50), --pause <s> (10), and the
 // seed's sizes (--scale 0.1, --people ...). Environment: BENCH_SCALE_DATABASE_URL, BENCH_PORT (4320).
@@ -35,7 +39,8 @@ const { values } = parseArgs({
 		requests: { type: 'string', default: '20' },
 		'concurrent-requests': { type: 'string', default: '200' },
 		concurrency: { type: 'string', default: '50' },
-		pause: { type: 'string', default: '10' }
+		pause: { type: 'string', default: '10' },
+		burst: { type: 'boolean', default: true }
 	}
 });
 const root = path.resolve(import.meta.dirname, '..');
@@ -47,7 +52,7 @@ const sequential = Number(values.requests);
 const concurrentRequests = Number(values['concurrent-requests']);
 const concurrency = Number(values.concurrency);
 const WARM_UPS = 3;
-const TARGET = { p95: 300, perSecond: 50, kilobytes: 150 };
+const TARGET = { p95: 300, perSecond: 50, kilobytes: 150, burstMegabytes: 200, keptMegabytes: 50 };
 /** The pages an attendee opens on a phone at the venue: the size target applies to them. */
 const SIZE_LIMITED = new Set(['/events/[slug]', '/events/[slug]/vote']);
 
@@ -297,6 +302,42 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/**
+ * The votes download 50 times at once (after 3 one at a time) on the app, its memory sampled every
+ * 20 ms: where it was, its peak during the burst, right after and after the pause.
+ */
+async function measureDownloadBurst(pid: number, url: string, token: string) {
+	const headers = { accept: '*/*', cookie: `podium_session=${token}` };
+	for (let i = 0; i < WARM_UPS; i++) await get(url, headers);
+	await new Promise((resolve) => setTimeout(resolve, 1_000));
+	const before = rssMegabytes(pid);
+	let peak = before;
+	const sampler = setInterval(() => (peak = Math.max(peak, rssMegabytes(pid))), 20);
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+	const started = performance.now();
+	const answers = await Promise.all(Array.from({ length: concurrency }, () => get(url, headers, agent)));
+	const seconds = (performance.now() - started) / 1000;
+	clearInterval(sampler);
+	agent.destroy();
+	const after = rssMegabytes(pid);
+	await new Promise((resolve) => setTimeout(resolve, Number(values.pause) * 1000));
+	const afterPause = rssMegabytes(pid);
+	const statuses: Record<string, number> = {};
+	for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+	return {
+		url,
+		downloads: concurrency,
+		megabytesEach: answers[0].bytes / 1024 / 1024,
+		seconds,
+		statuses,
+		memory: { before, peak, after, afterPause },
+		targets: {
+			burst: peak - before < TARGET.burstMegabytes,
+			returns: afterPause - before < TARGET.keptMegabytes
+		}
+	};
+}
+
 interface Measured {
 	route: string;
 	url: string;
@@ -415,7 +456,20 @@ async function main() {
 	const results: Measured[] = [];
 	const skipped: { route: string; reason: string }[] = [];
 	const memory: Record<string, number> = {};
+	let burst: Awaited<ReturnType<typeof measureDownloadBurst>> | undefined;
 	try {
+		if (values.burst && (!values.only || '/events/[slug]/admin/results/votes.csv'.startsWith(values.only))) {
+			burst = await measureDownloadBurst(
+				app.pid!,
+				`/events/${fixture.closedSlug}/admin/results/votes.csv`,
+				fixture.tokens.owner
+			);
+			const { before, peak, after, afterPause } = burst.memory;
+			log(
+				`votes.csv (${burst.megabytesEach.toFixed(1)} MB) ${burst.downloads} at once in ${burst.seconds.toFixed(1)} s, ${JSON.stringify(burst.statuses)}: ` +
+					`RSS ${before} MB before, ${peak} MB at the peak (+${peak - before}), ${after} MB after, ${afterPause} MB after ${values.pause} s idle`
+			);
+		}
 		memory.before = rssMegabytes(app.pid!);
 		heap.before = await heapMegabytes(origin, metricsToken);
 		for (const route of routes) {
@@ -454,6 +508,16 @@ async function main() {
 		log(
 			`app heap ${when}: ${figures.heapUsed} MB used of ${figures.heapTotal} MB, ${figures.external} MB outside the heap`
 		);
+	if (burst) {
+		const mark = (ok: boolean) => (ok ? 'MET   ' : 'MISSED');
+		const { before, peak, afterPause } = burst.memory;
+		log(
+			`${mark(burst.targets.burst)} votes.csv ${burst.downloads} at once add < ${TARGET.burstMegabytes} MB (+${peak - before} MB)`
+		);
+		log(
+			`${mark(burst.targets.returns)} the memory comes back within ${TARGET.keptMegabytes} MB after ${values.pause} s (+${afterPause - before} MB)`
+		);
+	}
 	log(`load average at the end: ${load()}`);
 	const errors = results.filter((r) => r.errors > 0);
 	for (const r of errors) log(`ERROR ${r.route} (${r.url} as ${r.as}): ${JSON.stringify(r.statuses)}`);
@@ -467,6 +531,7 @@ async function main() {
 					seed,
 					memory,
 					heap,
+					burst,
 					targets: TARGET,
 					results,
 					skipped
@@ -477,7 +542,9 @@ async function main() {
 		);
 		log(`wrote ${values.json}`);
 	}
-	const failed = errors.length > 0;
+	const burstFailed = burst !== undefined && Object.keys(burst.statuses).some((status) => status !== '200');
+	if (burstFailed) log(`ERROR votes.csv burst: ${JSON.stringify(burst?.statuses)}`);
+	const failed = errors.length > 0 || burstFailed;
 	if (failed) console.error(output().split('\n').slice(-30).join('\n'));
 	process.exit(failed ? 1 : 0);
 }

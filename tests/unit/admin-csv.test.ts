@@ -133,6 +133,32 @@ describe('streamed CSV downloads', () => {
 		);
 		expect(csvLine(['@x', 1])).toBe("'@x,1\r\n");
 	});
+
+	it('lets many downloads at once read their batches four at a time, each file whole', async () => {
+		let reading = 0;
+		let most = 0;
+		async function* batches(file: number) {
+			for (let b = 0; b < 5; b++) {
+				reading++;
+				most = Math.max(most, reading);
+				// A database page takes a moment to arrive.
+				await new Promise((resolve) => setTimeout(resolve, 2));
+				reading--;
+				yield [[`file ${file}`, `batch ${b}`]];
+			}
+		}
+		const files = Array.from({ length: 12 }, (_, file) =>
+			csvStreamResponse('x.csv', ['F', 'B'], batches(file))
+		);
+		const texts = await Promise.all(files.map((response) => response.text()));
+		expect(most).toBe(4);
+		texts.forEach((text, file) =>
+			expect(parseCsv(text.replace(/^\uFEFF/, ''))).toEqual([
+				['F', 'B'],
+				...Array.from({ length: 5 }, (_, b) => [`file ${file}`, `batch ${b}`])
+			])
+		);
+	});
 });
 
 describe('the settings form', () => {

@@ -54,10 +54,32 @@ export function csvResponse(filename: string, body: string): Response {
 	return new Response(body, { headers: csvHeaders(filename) });
 }
 
+// Streamed downloads read their batches a few at a time across the whole process. Fifty downloads of a
+// big event started at once would otherwise each hold a batch in the making (rows, their cells, the text):
+// +300 MB for 50 votes files of 13,500 votes, and most of the database pool. They take turns instead,
+// each still at its own client's pace; the whole burst takes as long, since the work is the same.
+const READING_AT_ONCE = 4;
+let reading = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+	if (reading < READING_AT_ONCE) reading++;
+	else await new Promise<void>((resolve) => waiting.push(resolve));
+	try {
+		return await work();
+	} finally {
+		// The turn passes to the next download waiting, or is given back.
+		const next = waiting.shift();
+		if (next) next();
+		else reading--;
+	}
+}
+
 /**
  * A download response that streams a CSV document as its rows arrive, batch after batch (e.g. one
  * database page each), one chunk per batch: memory stays flat however long the file. A batch is read
- * only when the client has taken the previous one; a client that goes away stops the reading.
+ * only when the client has taken the previous one, and at most READING_AT_ONCE downloads read theirs
+ * at the same moment; a client that goes away stops the reading.
  */
 export function csvStreamResponse(
 	filename: string,
@@ -66,18 +88,24 @@ export function csvStreamResponse(
 ): Response {
 	const encoder = new TextEncoder();
 	const source = batches[Symbol.asyncIterator]();
+	const nextChunk = () =>
+		inTurn(async () => {
+			// Read on past empty batches. One chunk per batch: a chunk per line costs more in the stream
+			// than the line itself.
+			for (;;) {
+				const next = await source.next();
+				if (next.done) return null;
+				if (next.value.length) return encoder.encode(next.value.map(csvLine).join(''));
+			}
+		});
 	const body = new ReadableStream<Uint8Array>({
 		start(controller) {
 			controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
 		},
 		async pull(controller) {
-			// A pull that enqueues nothing is not called again: read on past empty batches.
-			for (;;) {
-				const next = await source.next();
-				if (next.done) return controller.close();
-				// One chunk per batch: a chunk per line costs more in the stream than the line itself.
-				if (next.value.length) return controller.enqueue(encoder.encode(next.value.map(csvLine).join('')));
-			}
+			const chunk = await nextChunk();
+			if (chunk) controller.enqueue(chunk);
+			else controller.close();
 		},
 		async cancel() {
 			await source.return?.();
