@@ -14,8 +14,9 @@
 // pause. Targets: the burst adds under 200 MB, and the memory comes back (within 50 MB of where it was).
 //
 // Options: --reuse (keep a database this seed made at these sizes), --only <route prefix>, --json <file>,
-// --requests N (20), --concurrent-requests M (200), --concurrency C (50), --pause <s> (10), and the
-// seed's sizes (--scale 0.1, --people ...). Environment: BENCH_SCALE_DATABASE_URL, BENCH_PORT (4320).
+// --requests N (20), --concurrent-requests M (200), --concurrency C (50), --pause <s> (10), --no-burst
+// (skip the downloads burst), and the seed's sizes (--scale 0.1, --people ...). Environment:
+// BENCH_SCALE_DATABASE_URL, BENCH_PORT (4320).
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { DEFAULT_SCALE_URL, prepareScaleDatabase } from './scale/database.ts';
 import { SIZE_OPTIONS, sizesFromOptions } from './scale/sizes.ts';
 
 const { values } = parseArgs({
+	allowNegative: true,
 	options: {
 		...SIZE_OPTIONS,
 		reuse: { type: 'boolean', default: false },

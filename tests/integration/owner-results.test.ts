@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { setResultsRevealed } from '../../src/lib/server/leaderboard';
+import { keptLiveSnapshot } from '../../src/lib/server/live';
 import { ownerResults } from '../../src/lib/server/results/owner-results';
 import { voidBallot } from '../../src/lib/server/results/voiding';
 import { castBallot } from '../../src/lib/server/voting';
@@ -20,7 +22,7 @@ describe("the owner's results", () => {
 			return user;
 		};
 		const actor = { id: owner.id, displayName: owner.displayName, email: owner.email };
-		return { event, ids, voter, actor };
+		return { owner, event, ids, voter, actor };
 	}
 	const votesOf = (results: Awaited<ReturnType<typeof ownerResults>>, id: string) =>
 		results.ranking.find((p) => p.id === id)?.votes;
@@ -55,5 +57,17 @@ describe("the owner's results", () => {
 		const later = await ownerResults(s.event.id, true);
 		expect(votesOf(later, s.ids[1])).toBe(1);
 		expect(later.projects).toBe(first.projects);
+	});
+
+	it("the projector's first screen follows a ballot and a reveal through this process at once", async () => {
+		const s = await scene();
+		expect((await keptLiveSnapshot(s.event.id)).turnout.voted).toBe(0);
+		const voter = await s.voter();
+		await castBallot(voter.id, s.event.id, [s.ids[2]]);
+		expect((await keptLiveSnapshot(s.event.id)).turnout.voted).toBe(1);
+		await db.event.update({ where: { id: s.event.id }, data: { phase: 'closed' } });
+		expect((await keptLiveSnapshot(s.event.id)).revealed).toBe(false);
+		await setResultsRevealed(s.owner.id, s.event.id, true);
+		expect((await keptLiveSnapshot(s.event.id)).revealed).toBe(true);
 	});
 });

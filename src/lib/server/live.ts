@@ -4,7 +4,7 @@ import { db, listenToDatabase } from './db.ts';
 import { countTurnout, forgetPublicLeaderboard, rankProjects } from './leaderboard.ts';
 import { LIVE_CHANNEL } from './live-channel.ts';
 import { log } from './log.ts';
-import { forgetKeptResults } from './results/kept.ts';
+import { forgetKeptResults, keptPerEvent } from './results/kept.ts';
 
 /** The ranking, turnout, phase and reveal state of an event, read now. */
 export async function readLiveSnapshot(eventId: string): Promise<LiveSnapshot> {
@@ -14,6 +14,15 @@ export async function readLiveSnapshot(eventId: string): Promise<LiveSnapshot> {
 		countTurnout(eventId)
 	]);
 	return { phase: event.phase, revealed: event.resultsRevealedAt !== null, ranking, turnout };
+}
+
+// The projector's first screen, kept 1 s per event as the owner's results are (results/kept.ts): a venue's
+// screens and the organisers' laptops open it at once. Its live stream then follows every change.
+const snapshots = keptPerEvent(1_000, readLiveSnapshot);
+
+/** readLiveSnapshot, kept 1 s per event in this process (forgotten by any change made through it). */
+export function keptLiveSnapshot(eventId: string): Promise<LiveSnapshot> {
+	return snapshots.get(eventId);
 }
 
 /**
