@@ -66,12 +66,44 @@ function reasonOf(error: unknown): string {
 
 let outage: { since: number; refused: number } | undefined;
 
+// pg words a request that waited too long for a free connection of a full pool exactly as one that could
+// not connect at all: "timeout exceeded when trying to connect". While the database keeps answering the
+// pool's other requests, that is an overload (the pool is too small for the load), not an outage.
+const POOL_WAIT = /timeout exceeded when trying to connect/i;
+let poolIsBusy: () => boolean = () => false;
+let overload: { since: number; refused: number } | undefined;
+const OVERLOAD_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Tells how to know that the server pool is full of connections the database is answering on (db.ts):
+ * then a request that timed out waiting for one is noted as an overload, not as an outage.
+ */
+export function watchPool(busy: () => boolean): void {
+	poolIsBusy = busy;
+}
+
+function noteOverload(refused: boolean) {
+	const now = Date.now();
+	if (!overload || now - overload.since >= OVERLOAD_LOG_INTERVAL_MS) {
+		if (overload?.refused)
+			log.warn({ refused: overload.refused }, `Overloaded: ${overload.refused} more request(s) answered 503`);
+		overload = { since: now, refused: 0 };
+		log.warn(
+			"Overloaded: a request waited 5 s for a database connection while all of the pool's were busy, and " +
+				'was answered 503 (the database is reachable; see DATABASE_POOL_SIZE and WEB_CONCURRENCY)'
+		);
+	} else if (refused) overload.refused += 1;
+}
+
 /**
  * Notes that the database could not be reached (`refused`: a request was answered 503 for it). The first
- * note of an outage logs a warning; the others are counted, and logged only at debug level.
+ * note of an outage logs a warning; the others are counted, and logged only at debug level. A wait for a
+ * connection of a full pool that the database is answering on is an overload, logged as such at most
+ * once a minute.
  */
 export function noteDatabaseUnreachable(error: unknown, refused = false): void {
 	const reason = reasonOf(error);
+	if (!outage && POOL_WAIT.test(reason) && poolIsBusy()) return noteOverload(refused);
 	if (!outage) {
 		outage = { since: Date.now(), refused: 0 };
 		log.warn({ reason }, `The database is unreachable (${reason}): requests answer 503 until it is back`);

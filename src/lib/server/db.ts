@@ -5,7 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { config, ConfigError, type DatabaseTarget } from './config.ts';
-import { noteDatabaseReachable } from './database-status.ts';
+import { noteDatabaseReachable, watchPool } from './database-status.ts';
 import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { log } from './log.ts';
@@ -51,6 +51,16 @@ function open(target: DatabaseTarget): OpenedDatabase {
 		// A pooled connection the server ended (a restart, a crash) is dropped by the pool, and the next
 		// query makes a new one; the first that succeeds after an outage ends it.
 		pool.on('connect', noteDatabaseReachable);
+		// Full, and the database answered one of its connections within the wait a request is allowed:
+		// a request that timed out waiting met an overload, not an outage (database-status.ts).
+		let answeredAt = 0;
+		pool.on('release', () => (answeredAt = Date.now()));
+		watchPool(
+			() =>
+				pool.totalCount >= config().databasePoolSize &&
+				pool.idleCount === 0 &&
+				Date.now() - answeredAt < CONNECT_TIMEOUT_MS
+		);
 		pool.on('error', (error) => log.debug({ err: error }, 'A pooled database connection was lost'));
 		const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 		return {

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+	noteDatabaseReachable,
+	noteDatabaseUnreachable,
+	watchPool
+} from '../../src/lib/server/database-status';
+import { log } from '../../src/lib/server/log';
+
+// pg says "timeout exceeded when trying to connect" both when the server cannot be reached and when a
+// request waited too long for a connection of a full pool: the log must tell an overload from an outage.
+const waitedTooLong = () => new Error('timeout exceeded when trying to connect');
+
+describe('the database status in the log', () => {
+	afterEach(() => {
+		noteDatabaseReachable();
+		watchPool(() => false);
+		vi.restoreAllMocks();
+	});
+
+	it('calls a wait for a full pool that the database is answering on an overload, not an outage', () => {
+		const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
+		const info = vi.spyOn(log, 'info').mockImplementation(() => {});
+		watchPool(() => true);
+		noteDatabaseUnreachable(waitedTooLong(), true);
+		noteDatabaseUnreachable(waitedTooLong(), true);
+		expect(warn).toHaveBeenCalledTimes(1);
+		expect(String(warn.mock.calls[0].at(-1))).toMatch(/^Overloaded: .*the database is reachable/);
+		// No outage began, so none ends.
+		noteDatabaseReachable();
+		expect(info).not.toHaveBeenCalled();
+	});
+
+	it('calls the same words an outage when the pool is not full of answered connections', () => {
+		const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
+		const info = vi.spyOn(log, 'info').mockImplementation(() => {});
+		noteDatabaseUnreachable(waitedTooLong(), true);
+		expect(String(warn.mock.calls[0].at(-1))).toMatch(/^The database is unreachable \(timeout exceeded/);
+		noteDatabaseReachable();
+		expect(String(info.mock.calls[0].at(-1))).toMatch(
+			/reachable again after .*1 request\(s\) were answered 503/
+		);
+	});
+
+	it('calls a refused connection an outage even while the pool is busy', () => {
+		const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
+		watchPool(() => true);
+		noteDatabaseUnreachable(
+			Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+		);
+		expect(String(warn.mock.calls[0].at(-1))).toMatch(/^The database is unreachable \(ECONNREFUSED/);
+	});
+});
