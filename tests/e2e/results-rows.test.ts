@@ -1,21 +1,18 @@
 import { expect, test } from '@playwright/test';
-import pg from 'pg';
 import { expectAccessible } from './helpers/axe';
+import { needServerDatabase, onServerDatabase } from './helpers/server-database';
 import { createEvent, movePhase, person } from './helpers/voting';
 
 // Issue 12: the owner's results page of a big event shows the first 100 rows of the ranking, with a plain
 // link to all of them (a 500-project event's whole table was 300 KB on every load and reload).
 //
 // The event's 101 projects are written straight into the server's database (as shortlist.test.ts does).
-const databaseUrl = process.env.DATABASE_URL?.trim();
-test.skip(!databaseUrl, 'needs the server database in DATABASE_URL: the embedded one is held by the server');
+needServerDatabase();
 
 /** `count` projects, each with its own maker attending the event, in one statement each. */
 async function addProjects(slug: string, count: number) {
-	const client = new pg.Client({ connectionString: databaseUrl });
-	await client.connect();
-	try {
-		await client.query(
+	await onServerDatabase((client) =>
+		client.query(
 			`WITH e AS (SELECT id FROM events WHERE slug = $1),
 			makers AS (
 				INSERT INTO users (email, first_name, display_name, profile_completed_at)
@@ -28,10 +25,8 @@ async function addProjects(slug: string, count: number) {
 				upper(substr(md5(random()::text), 1, 10)), makers.id, e.id
 			FROM e, makers`,
 			[slug, count]
-		);
-	} finally {
-		await client.end();
-	}
+		)
+	);
 }
 
 test("a big event's results page shows the first 100 places, and all of them by a link", async ({

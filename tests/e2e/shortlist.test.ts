@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import pg from 'pg';
 import { expectAccessible } from './helpers/axe';
+import { needServerDatabase, onServerDatabase } from './helpers/server-database';
 import { createEvent, joinEvent, movePhase, person } from './helpers/voting';
 
 // Issue 15 item 2 in the browser: the owner sets a shortlist for large events, a
@@ -9,13 +9,10 @@ import { createEvent, joinEvent, movePhase, person } from './helpers/voting';
 //
 // The event's 18 projects are written straight into the server's database (18 people submitting through
 // the forms would take minutes), so this needs that database's URL, as unsafe-links.test.ts does.
-const databaseUrl = process.env.DATABASE_URL?.trim();
-test.skip(!databaseUrl, 'needs the server database in DATABASE_URL: the embedded one is held by the server');
+needServerDatabase();
 
 async function addProjects(slug: string, count: number) {
-	const client = new pg.Client({ connectionString: databaseUrl });
-	await client.connect();
-	try {
+	await onServerDatabase(async (client) => {
 		const { rows } = await client.query<{ id: string }>('SELECT id FROM events WHERE slug = $1', [slug]);
 		const eventId = rows[0].id;
 		for (let i = 1; i <= count; i++) {
@@ -36,9 +33,7 @@ async function addProjects(slug: string, count: number) {
 				[`Gadget ${String(i).padStart(2, '0')}`, users[0].id, eventId]
 			);
 		}
-	} finally {
-		await client.end();
-	}
+	});
 }
 
 const boxes = (page: Page) => page.getByRole('group', { name: /Pick up to/ }).getByRole('checkbox');

@@ -87,3 +87,23 @@ export async function createVote(voterId: string, projectId: string) {
 export function guesser(userId: string, clientAddress = '192.0.2.1') {
 	return { userId, clientAddress };
 }
+
+/**
+ * An event in voting, owned by a person named `ownerName`, with `projects` projects ("Project 1", ...);
+ * `voter()` adds an attendee, `actor` is the owner as the admin code records them.
+ */
+export async function votingScene({ projects = 5, ownerName = 'Olga' } = {}) {
+	const owner = await createUser({ firstName: ownerName });
+	const event = await createEvent({ ownerId: owner.id, phase: 'submission' });
+	const ids: string[] = [];
+	for (let i = 0; i < projects; i++)
+		ids.push((await createProject(event.id, { name: `Project ${i + 1}` })).id);
+	await db.event.update({ where: { id: event.id }, data: { phase: 'voting' } });
+	const voter = async () => {
+		const user = await createUser();
+		await addAttendee(event.id, user.id);
+		return user;
+	};
+	const actor = { id: owner.id, displayName: owner.displayName, email: owner.email };
+	return { owner, actor, event, ids, voter };
+}

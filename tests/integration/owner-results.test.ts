@@ -5,25 +5,12 @@ import { ownerResults } from '../../src/lib/server/results/owner-results';
 import { voidBallot } from '../../src/lib/server/results/voiding';
 import { castBallot } from '../../src/lib/server/voting';
 import { db } from '../helpers/db';
-import { addAttendee, createEvent, createProject, createUser } from '../helpers/factories';
+import { votingScene } from '../helpers/factories';
 
 // The owner's results page keeps its figures 1 s per event (src/lib/server/results/owner-results.ts);
 // what changes through this process is seen at once.
 describe("the owner's results", () => {
-	async function scene() {
-		const owner = await createUser();
-		const event = await createEvent({ ownerId: owner.id, phase: 'submission' });
-		const ids: string[] = [];
-		for (let i = 0; i < 3; i++) ids.push((await createProject(event.id, { name: `Project ${i + 1}` })).id);
-		await db.event.update({ where: { id: event.id }, data: { phase: 'voting' } });
-		const voter = async () => {
-			const user = await createUser();
-			await addAttendee(event.id, user.id);
-			return user;
-		};
-		const actor = { id: owner.id, displayName: owner.displayName, email: owner.email };
-		return { owner, event, ids, voter, actor };
-	}
+	const scene = () => votingScene({ projects: 3 });
 	const votesOf = (results: Awaited<ReturnType<typeof ownerResults>>, id: string) =>
 		results.ranking.find((p) => p.id === id)?.votes;
 

@@ -11,23 +11,10 @@ import { getBallotRecord, listCountedReceipts } from '../../src/lib/server/resul
 import { listVoidedBallots, voidBallot } from '../../src/lib/server/results/voiding';
 import { castBallot } from '../../src/lib/server/voting';
 import { db } from '../helpers/db';
-import { addAttendee, createEvent, createProject, createUser } from '../helpers/factories';
+import { createUser, votingScene } from '../helpers/factories';
 import { adminActor } from '../helpers/platform-people';
 
-async function scene() {
-	const owner = await createUser({ firstName: 'Olga' });
-	const event = await createEvent({ ownerId: owner.id, phase: 'submission' });
-	const ids: string[] = [];
-	for (let i = 0; i < 5; i++) ids.push((await createProject(event.id, { name: `Project ${i + 1}` })).id);
-	await db.event.update({ where: { id: event.id }, data: { phase: 'voting' } });
-	const voter = async () => {
-		const user = await createUser();
-		await addAttendee(event.id, user.id);
-		return user;
-	};
-	const actor = { id: owner.id, displayName: owner.displayName, email: owner.email };
-	return { owner, actor, event, ids, voter };
-}
+const scene = () => votingScene();
 
 async function refusal(work: Promise<unknown>): Promise<RuleViolation> {
 	const error = await work.then(
