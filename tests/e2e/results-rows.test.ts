@@ -32,6 +32,7 @@ async function addProjects(slug: string, count: number) {
 test("a big event's results page shows the first 100 places, and all of them by a link", async ({
 	browser
 }) => {
+	test.setTimeout(120_000);
 	const owner = await person(browser, 'Olive');
 	const { slug } = await createEvent(owner, 'Huge Fest');
 	await addProjects(slug, 101);
