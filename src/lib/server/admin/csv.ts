@@ -55,9 +55,9 @@ export function csvResponse(filename: string, body: string): Response {
 }
 
 // Streamed downloads read their batches a few at a time across the whole process. Fifty downloads of a
-// big event started at once would otherwise each hold a batch in the making (rows, their cells, the text):
-// +300 MB for 50 votes files of 13,500 votes, and most of the database pool. They take turns instead,
-// each still at its own client's pace; the whole burst takes as long, since the work is the same.
+// big event started at once would otherwise hold most of the database pool between them. They take turns
+// instead, each still at its own client's pace; the whole burst takes as long, since the work is the same.
+// (It hardly lowers the process's peak memory in such a burst: that is V8's heap, see BENCHMARKS.md.)
 const READING_AT_ONCE = 4;
 let reading = 0;
 const waiting: (() => void)[] = [];
