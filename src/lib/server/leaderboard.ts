@@ -5,6 +5,7 @@ import { db } from './db.ts';
 import { findEventBySlug, isGoneFor } from './event-access.ts';
 import { isUuid } from './ids.ts';
 import { announceEventChange } from './live-channel.ts';
+import { onForgetResults } from './results/kept.ts';
 import { RuleViolation } from './rules.ts';
 import { m } from '../paraglide/messages.js';
 
@@ -116,6 +117,8 @@ function cachedPublicBoard(slug: string): Promise<PublicBoard | null> {
 export function forgetPublicLeaderboard(eventId: string): void {
 	for (const [slug, entry] of publicBoards) if (entry.eventId === eventId) publicBoards.delete(slug);
 }
+// Forgotten with the rest of what is kept of an event's results (results/kept.ts).
+onForgetResults(forgetPublicLeaderboard);
 
 /**
  * The leaderboard of the event at `slug` as `viewerId` may see it: public once the event is `closed`,

@@ -1,7 +1,7 @@
 import type { LiveSnapshot } from '../ranking.ts';
 import { isDatabaseUnavailable, noteDatabaseUnreachable } from './database-status.ts';
 import { db, listenToDatabase } from './db.ts';
-import { countTurnout, forgetPublicLeaderboard, rankProjects } from './leaderboard.ts';
+import { countTurnout, rankProjects } from './leaderboard.ts';
 import { LIVE_CHANNEL } from './live-channel.ts';
 import { log } from './log.ts';
 import { forgetKeptResults, keptPerEvent } from './results/kept.ts';
@@ -168,7 +168,6 @@ export class LiveFeed {
 	}
 
 	private changed(eventId: string) {
-		forgetPublicLeaderboard(eventId);
 		forgetKeptResults(eventId);
 		const feed = this.feeds.get(eventId);
 		if (!feed) return;

@@ -1,7 +1,7 @@
 import { db } from '../db.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../ids.ts';
-import { forgetPublicLeaderboard } from '../leaderboard.ts';
+import { forgetKeptResults } from '../results/kept.ts';
 import { announceEventChange } from '../live-channel.ts';
 import { RuleViolation } from '../rules.ts';
 import type { Actor } from '../admin/access.ts';
@@ -95,7 +95,7 @@ export async function softDeleteEvent(actor: Actor, eventId: string, reason?: st
 		await announceEventChange(tx, event.id);
 		return { name: event.name };
 	});
-	forgetPublicLeaderboard(eventId);
+	forgetKeptResults(eventId);
 	return done;
 }
 
@@ -116,7 +116,7 @@ export async function restoreEvent(actor: Actor, eventId: string, reason?: strin
 		await announceEventChange(tx, event.id);
 		return { name: event.name };
 	});
-	forgetPublicLeaderboard(eventId);
+	forgetKeptResults(eventId);
 	return done;
 }
 

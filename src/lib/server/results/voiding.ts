@@ -1,7 +1,6 @@
 import { db } from '../db.ts';
 import { lockOwnedEvent, type Actor } from '../admin/access.ts';
 import { recordAuditEntry } from '../admin/audit.ts';
-import { forgetPublicLeaderboard } from '../leaderboard.ts';
 import { announceEventChange } from '../live-channel.ts';
 import { RuleViolation } from '../rules.ts';
 import { receiptOf } from './receipt-code.ts';
@@ -82,8 +81,7 @@ export async function voidBallot(actor: Actor, eventId: string, voterId: string,
 		await announceEventChange(tx, eventId);
 		return { voterName, votes: picks.length };
 	});
-	// This process's published board too, at once (the others drop theirs on the notice).
-	forgetPublicLeaderboard(eventId);
+	// This process's published board and kept results too, at once (the others drop theirs on the notice).
 	forgetKeptResults(eventId);
 	return voided;
 }
