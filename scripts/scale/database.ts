@@ -48,6 +48,15 @@ export interface SeedOutcome {
 	votesShort: number;
 }
 
+function migrate(url: string) {
+	const deploy = spawnSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+		cwd: root,
+		env: { ...process.env, DATABASE_URL: url },
+		encoding: 'utf8'
+	});
+	if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed:\n${deploy.stdout}${deploy.stderr}`);
+}
+
 /**
  * Makes the scale database at `url` (DROPPED and created again), unless `reuse` and it already holds
  * this seed version at these sizes.
@@ -64,6 +73,8 @@ export async function prepareScaleDatabase(options: {
 	if (options.reuse) {
 		const marker = await existingSeed(url);
 		if (marker && marker.version === SEED_VERSION && sameSizes(marker.sizes, sizes)) {
+			// Migrations added since the seed are applied, as an operator would before starting the app.
+			migrate(url);
 			const counts = await withClient(url, (client) => countScaleData(sqlOf(client)));
 			log(`reusing the database seeded before (seed version ${SEED_VERSION})`);
 			return { reused: true, seconds: seconds(), counts, votesShort: 0 };
@@ -80,13 +91,7 @@ export async function prepareScaleDatabase(options: {
 		await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 		await client.query(`CREATE DATABASE "${name}"`);
 	});
-	const migrate = spawnSync(path.join(root, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
-		cwd: root,
-		env: { ...process.env, DATABASE_URL: url },
-		encoding: 'utf8'
-	});
-	if (migrate.status !== 0)
-		throw new Error(`prisma migrate deploy failed:\n${migrate.stdout}${migrate.stderr}`);
+	migrate(url);
 	log(`created and migrated ${name} (${seconds()} s)`);
 
 	return withClient(url, async (client) => {

@@ -3,7 +3,8 @@ import type { Actor } from '../../src/lib/server/admin/access';
 import { findOwnedEvent } from '../../src/lib/server/admin/access';
 import { listAuditLog, recordPhaseChange } from '../../src/lib/server/admin/audit';
 import { describeAttendeeRemoval, listAttendees, removeAttendee } from '../../src/lib/server/admin/attendees';
-import { exportResultsCsv } from '../../src/lib/server/admin/exports';
+import { csvCell } from '../../src/lib/server/admin/csv';
+import { downloadTimeZone, exportResultsCsv } from '../../src/lib/server/admin/exports';
 import { joinLinkFor, regenerateEventJoinCode, renderQrSvg } from '../../src/lib/server/admin/joining';
 import { PAGE_SIZE } from '../../src/lib/server/admin/paging';
 import {
@@ -434,6 +435,38 @@ describe('CSV downloads', () => {
 		);
 		expect(csv).not.toMatch(/555-0199|Secret Road|2000-01-02/);
 		expect(csv.split('\r\n')).toHaveLength(3);
+	});
+
+	it("write every cell as the app's own CSV writer does: formulas defused, quotes doubled", async () => {
+		// The database writes the streamed downloads' lines (csv_cell); csvCell writes the rest.
+		const values = [
+			'plain',
+			'Zürich',
+			'',
+			'=1+1',
+			'+49 30',
+			'-5',
+			'@me',
+			'\tTab',
+			'\rCR',
+			'a,b',
+			'say "hi"',
+			'two\nlines',
+			'cr\rin',
+			'="x",y',
+			' =not a formula',
+			"O'Brien",
+			'漢字, "quoted"',
+			null
+		];
+		const rows = await db.$queryRaw<{ cell: string }[]>`
+			SELECT csv_cell(v) AS "cell" FROM unnest(${values}::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n`;
+		expect(rows.map((r) => r.cell)).toEqual(values.map(csvCell));
+	});
+
+	it('give times in UTC, and say so, when the database does not know the event zone', async () => {
+		expect(await downloadTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+		expect(await downloadTimeZone('Mars/Olympus_Mons')).toBe('UTC');
 	});
 
 	it('list the votes and the ranking', async () => {

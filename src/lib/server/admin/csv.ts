@@ -77,14 +77,15 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * A download response that streams a CSV document as its rows arrive, batch after batch (e.g. one
- * database page each), one chunk per batch: memory stays flat however long the file. A batch is read
- * only when the client has taken the previous one, and at most READING_AT_ONCE downloads read theirs
- * at the same moment; a client that goes away stops the reading.
+ * database page each), one chunk per batch: memory stays flat however long the file. A batch is rows of
+ * cells, or lines the database wrote already (ended by CRLF). A batch is read only when the client has
+ * taken the previous one, and at most READING_AT_ONCE downloads read theirs at the same moment; a client
+ * that goes away stops the reading.
  */
 export function csvStreamResponse(
 	filename: string,
 	header: string[],
-	batches: AsyncIterable<CsvCell[][]>
+	batches: AsyncIterable<CsvCell[][] | string>
 ): Response {
 	const encoder = new TextEncoder();
 	const source = batches[Symbol.asyncIterator]();
@@ -95,7 +96,8 @@ export function csvStreamResponse(
 			for (;;) {
 				const next = await source.next();
 				if (next.done) return null;
-				if (next.value.length) return encoder.encode(next.value.map(csvLine).join(''));
+				const text = typeof next.value === 'string' ? next.value : next.value.map(csvLine).join('');
+				if (text) return encoder.encode(text);
 			}
 		});
 	const body = new ReadableStream<Uint8Array>({
