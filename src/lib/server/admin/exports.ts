@@ -24,6 +24,7 @@ interface After {
 	id: string;
 }
 
+/** The lines of every batch in turn, each batch read after the last row of the one before. */
 async function* keysetLines(
 	readBatch: (after: After | undefined) => Promise<LinesBatch[]>,
 	batchSize: number
