@@ -12,7 +12,7 @@ async function person(browser: Browser) {
 test('create an event, join it by link, submit a project, join the team by code, edit it, leave it', async ({
 	browser
 }) => {
-	test.setTimeout(60_000);
+	test.setTimeout(150_000);
 	const eventName = `Junk Jam ${Date.now()}`;
 
 	// Alice creates the event and shares its link.

@@ -166,7 +166,7 @@ test.describe('without JavaScript', () => {
 test('an imported user signs in and finds their profile; the session survives a restart; expired links say so', async ({
 	browser
 }) => {
-	test.setTimeout(90_000);
+	test.setTimeout(180_000);
 	const server = new OwnServer();
 	try {
 		// A users row as the Airtable backfill leaves it: profile data, no session, never signed in.

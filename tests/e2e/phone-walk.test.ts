@@ -92,7 +92,7 @@ const ROLES: WalkRole[] = ['visitor', 'attendee', 'owner', 'admin'];
 for (const role of ROLES) {
 	test(`the ${role}'s pages on a 360 px phone, light and dark`, async () => {
 		test.skip(role === 'admin' && !onServer, 'the platform admin is made by the operator command');
-		test.setTimeout(150_000);
+		test.setTimeout(300_000);
 		const context = walk.contexts[role]!;
 		const page = await context.newPage();
 		for (const entry of PAGES.filter((candidate) => candidate.roles.includes(role))) {

@@ -23,7 +23,7 @@ async function joinWithCode(page: Page, code: string) {
 test.skip(!onServer, 'makes a platform admin with the operator command, which needs a PostgreSQL server');
 
 test('a platform admin searches, opens, transfers, deletes and restores an event', async ({ browser }) => {
-	test.setTimeout(120_000);
+	test.setTimeout(240_000);
 	const eventName = `Platform Fair ${Date.now()}`;
 
 	// Olivia creates the event; Alex joins it with its code.

@@ -33,7 +33,7 @@ function tab(page: Page, name: string) {
 }
 
 test('an operator grants the role by command, then runs the platform from /admin', async ({ browser }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(300_000);
 	const opal = await person(browser, 'Opal');
 	const tom = await person(browser, 'Tom', { phone: '+1 555 0100', city: 'Springfield' });
 	await tom.goto('/events/new');

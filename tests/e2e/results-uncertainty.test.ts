@@ -30,7 +30,7 @@ async function fitsPhone(page: Page) {
 test("the owner's results page and the closed leaderboard say how sure the ranking is", async ({
 	browser
 }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(300_000);
 	const owner = await person(browser, 'Olive');
 	const { slug, joinLink } = await createEvent(owner, 'Close Call');
 	const rita = await person(browser, 'Rita');

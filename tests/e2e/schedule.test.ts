@@ -100,7 +100,7 @@ let slug = '';
 test('the owner schedules on one instance; the change is made once, on time, and the ballot counts down', async ({
 	browser
 }) => {
-	test.setTimeout(60_000);
+	test.setTimeout(150_000);
 	const owner = await personOn(browser, a, 'Olga');
 	const created = await createEvent(owner, 'Scheduled Jam');
 	slug = created.slug;
@@ -175,7 +175,7 @@ test('the owner schedules on one instance; the change is made once, on time, and
 });
 
 test('a close that came due while every instance was down is made by the first one back, once', async () => {
-	test.setTimeout(60_000);
+	test.setTimeout(150_000);
 	const event = await eventRow(slug);
 	await Promise.all([a.stop(), b.stop()]);
 	await sql.query(`UPDATE events SET voting_closes_at = now() + interval '1 second' WHERE id = $1`, [

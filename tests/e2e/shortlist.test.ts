@@ -41,7 +41,7 @@ const boxes = (page: Page) => page.getByRole('group', { name: /Pick up to/ }).ge
 test('a large event: shortlist setting, shortlist ballot, full list by link, coverage', async ({
 	browser
 }) => {
-	test.setTimeout(120_000);
+	test.setTimeout(240_000);
 	const owner = await person(browser, 'Olive');
 	const { slug, joinLink } = await createEvent(owner, 'Big Fest');
 

@@ -24,7 +24,7 @@ test.describe('with JavaScript', () => {
 	test('vote, be refused for too many, change the vote; the owner watches live and reveals', async ({
 		browser
 	}) => {
-		test.setTimeout(120_000);
+		test.setTimeout(240_000);
 		const voter = await person(browser, 'Vic');
 		const { owner, slug } = await votingEvent(browser, voter);
 
