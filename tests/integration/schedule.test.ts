@@ -5,7 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scheduleSchema } from '../../src/lib/schemas/schedule';
 import type { Actor } from '../../src/lib/server/admin/access';
 import { SCHEDULER_ACTOR_NAME } from '../../src/lib/server/admin/audit';
-import { exportVotesCsv, votesCsvHeader } from '../../src/lib/server/admin/exports';
+import {
+	attendeesCsvHeader,
+	exportAttendeesCsv,
+	exportVotesCsv,
+	votesCsvHeader
+} from '../../src/lib/server/admin/exports';
 import type { MailSettings } from '../../src/lib/server/mail';
 import { changeEventPhase } from '../../src/lib/server/phases';
 import { RuleViolation } from '../../src/lib/server/rules';
@@ -372,5 +377,29 @@ describe('times in the event zone on the owner side', () => {
 		const lines = (await response.text()).split('\r\n');
 		expect(lines[0]).toBe('Voted at (Asia/Kolkata),Voter,Voter email,Project,Project id');
 		expect(lines[1].startsWith('2026-07-01 17:30:00,')).toBe(true);
+	});
+
+	it('the attendees CSV gives summer and winter times in the event zone, daylight saving included', async () => {
+		const { event } = await ownedEvent('voting');
+		const summer = await make.createUser({ email: 'summer@example.test' });
+		const winter = await make.createUser({ email: 'winter@example.test' });
+		await make.addAttendee(event.id, summer.id);
+		await make.addAttendee(event.id, winter.id);
+		const joined = async (userId: string, at: string) =>
+			db.eventAttendee.update({
+				where: { eventId_userId: { eventId: event.id, userId } },
+				data: { joinedAt: new Date(at) }
+			});
+		await joined(summer.id, '2026-07-01T12:00:00Z');
+		await joined(winter.id, '2026-12-05T13:00:00Z');
+		const response = csvStreamResponse(
+			'attendees.csv',
+			attendeesCsvHeader('Europe/Paris'),
+			exportAttendeesCsv(event.id, { timeZone: 'Europe/Paris' })
+		);
+		const lines = (await response.text()).split('\r\n');
+		expect(lines[0]).toContain('Joined at (Europe/Paris)');
+		expect(lines.find((line) => line.includes('summer@example.test'))).toContain(',2026-07-01 14:00:00,');
+		expect(lines.find((line) => line.includes('winter@example.test'))).toContain(',2026-12-05 14:00:00,');
 	});
 });

@@ -1,8 +1,6 @@
 // CSV files for spreadsheets: RFC 4180 quoting, CRLF line ends and a UTF-8 byte order mark (without it,
 // Excel reads UTF-8 as a legacy code page and mangles "Zürich").
 
-import { wallClockParts } from '../../time-zones.ts';
-
 export type CsvCell = string | number | boolean | Date | null | undefined;
 
 // A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
@@ -10,11 +8,12 @@ export type CsvCell = string | number | boolean | Date | null | undefined;
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** A date as spreadsheets read it: "2025-03-01 14:05:09", in UTC or the given IANA time zone. */
-export function formatCsvDate(date: Date, timeZone = 'UTC'): string {
-	if (timeZone === 'UTC') return date.toISOString().slice(0, 19).replace('T', ' ');
-	const p = wallClockParts(date, timeZone);
-	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+/**
+ * A date as spreadsheets read it: "2025-03-01 14:05:09", in UTC. (The downloads that give times in the
+ * event's zone have the database write them: csvTime() in exports.ts.)
+ */
+export function formatCsvDate(date: Date): string {
+	return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** One cell, escaped: quotes doubled, quoted when it holds a comma, quote or line break. */

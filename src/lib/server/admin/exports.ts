@@ -14,9 +14,8 @@ const EXPORT_BATCH = 1_000;
 interface LinesBatch {
 	text: string | null;
 	rows: number;
-	// The last row's keys, as the database writes them and reads them back.
-	lastAt: string | null;
-	lastId: string | null;
+	// The last row's keys (its time and its id), as the database writes them and reads them back.
+	last: [at: string, id: string] | null;
 }
 
 interface After {
@@ -33,8 +32,8 @@ async function* keysetLines(
 	for (;;) {
 		const [batch] = await readBatch(after);
 		if (batch.text) yield batch.text;
-		if (batch.rows < batchSize || !batch.lastAt || !batch.lastId) return;
-		after = { at: batch.lastAt, id: batch.lastId };
+		if (batch.rows < batchSize || !batch.last) return;
+		after = { at: batch.last[0], id: batch.last[1] };
 	}
 }
 
@@ -58,7 +57,7 @@ export async function downloadTimeZone(timeZone: string): Promise<string> {
 	return known ? timeZone : 'UTC';
 }
 
-/** A time as spreadsheets read it, as formatCsvDate() writes it: "2025-03-01 14:05:09" in the zone. */
+/** A time as spreadsheets read it, as formatCsvDate() writes UTC ones: "2025-03-01 14:05:09" in the zone. */
 function csvTime(column: Prisma.Sql, timeZone: string) {
 	return Prisma.sql`to_char(${column} AT TIME ZONE ${timeZone}, 'YYYY-MM-DD HH24:MI:SS')`;
 }
@@ -88,8 +87,8 @@ export function exportAttendeesCsv(
 					${after ? Prisma.sql`AND ("joined_at", "user_id") > (${after.at}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
 			), batch AS (SELECT * FROM a ORDER BY "joined_at", "user_id" LIMIT ${batchSize})
 			SELECT (SELECT count(*)::int FROM batch) AS "rows",
-				(SELECT "joined_at"::text FROM batch ORDER BY "joined_at" DESC, "user_id" DESC LIMIT 1) AS "lastAt",
-				(SELECT "user_id"::text FROM batch ORDER BY "joined_at" DESC, "user_id" DESC LIMIT 1) AS "lastId",
+				(SELECT ARRAY["joined_at"::text, "user_id"::text] FROM batch
+					ORDER BY "joined_at" DESC, "user_id" DESC LIMIT 1) AS "last",
 				(SELECT string_agg(
 					csv_cell(u."first_name") || ',' || csv_cell(u."last_name") || ',' || csv_cell(u."display_name")
 						|| ',' || csv_cell(u."email") || ',' || ${csvTime(Prisma.sql`b."joined_at"`, timeZone)}
@@ -127,8 +126,8 @@ export function exportVotesCsv(
 				LIMIT ${batchSize}
 			)
 			SELECT (SELECT count(*)::int FROM batch) AS "rows",
-				(SELECT "created_at"::text FROM batch ORDER BY "created_at", "id" DESC LIMIT 1) AS "lastAt",
-				(SELECT "id"::text FROM batch ORDER BY "created_at", "id" DESC LIMIT 1) AS "lastId",
+				(SELECT ARRAY["created_at"::text, "id"::text] FROM batch
+					ORDER BY "created_at", "id" DESC LIMIT 1) AS "last",
 				(SELECT string_agg(
 					${csvTime(Prisma.sql`v."created_at"`, timeZone)} || ',' || csv_cell(u."display_name")
 						|| ',' || csv_cell(u."email") || ',' || csv_cell(p."name") || ',' || p."id"::text || E'\\r\\n',
