@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { createEvent, joinEvent, person, submitProject } from './helpers/voting';
 
 // An owner whose browser speaks Spanish runs an event from the admin pages: the tabs, the settings and
@@ -17,7 +17,9 @@ async function spanishOwner(browser: Browser, javaScriptEnabled: boolean, baseUR
 	const context = await browser.newContext({ locale: 'es-ES', javaScriptEnabled });
 	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: baseURL }]);
 	const page = await context.newPage();
-	await signIn(page, uniqueEmail('sofia'), { profile: { firstName: 'Sofía', lastName: 'Organiza' } });
+	await signInByPosts(context, uniqueEmail('sofia'), {
+		profile: { firstName: 'Sofía', lastName: 'Organiza' }
+	});
 	const event = await createEvent(page, 'Feria');
 	await context.clearCookies({ name: 'PARAGLIDE_LOCALE' });
 	return { context, page, ...event };

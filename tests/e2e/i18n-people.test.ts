@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { makePlatformAdmin, onServer } from './helpers/platform';
 import { person } from './helpers/voting';
 
@@ -32,9 +32,10 @@ test('a platform admin with a Spanish browser looks after people in Spanish', as
 	const ada = await person(browser, 'Ada');
 	makePlatformAdmin(ada.email);
 	const tom = Object.assign(await (await browser.newContext()).newPage(), { email: uniqueEmail('tom') });
-	await signIn(tom, tom.email, {
+	await signInByPosts(tom.context(), tom.email, {
 		profile: { firstName: 'Tom', lastName: 'Tester', phone: '+34 600 000 000', city: 'Sevilla' }
 	});
+	await tom.goto('/');
 	const dana = await person(browser, 'Dana');
 	const admin = await inSpanish(browser, ada);
 

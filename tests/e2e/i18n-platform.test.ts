@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { outboxDir, signIn } from './helpers/auth';
+import { outboxDir, signInByPosts } from './helpers/auth';
 import { OwnServer } from './helpers/own-server';
 
 // The platform admin pages as a Spanish-speaking admin sees them: a browser that asks for Spanish
@@ -33,7 +33,7 @@ test.beforeAll(async ({ browser }) => {
 	// moves to browsers that ask for Spanish.
 	signedIn = await browser.newContext({ baseURL: server.origin });
 	const page = await signedIn.newPage();
-	await signIn(page, ADMIN);
+	await signInByPosts(signedIn, ADMIN, { origin: server.origin });
 	await page.goto('/events/new');
 	await page.getByLabel('Name').fill(`Feria ${TAG}`);
 	await page.getByRole('button', { name: 'Create event' }).click();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { makePlatformAdmin, onServer } from './helpers/platform';
 import { createEvent, joinEvent, movePhase, person } from './helpers/voting';
 
@@ -21,7 +21,7 @@ const CHARTS = [
 
 async function signInAsPlatformAdmin(page: Page, name: string) {
 	const email = uniqueEmail(name);
-	await signIn(page, email, { profile: { firstName: name, lastName: 'Operator' } });
+	await signInByPosts(page.context(), email, { profile: { firstName: name, lastName: 'Operator' } });
 	makePlatformAdmin(email);
 	await page.goto('/admin');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Platform admin');

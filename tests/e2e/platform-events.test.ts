@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { makePlatformAdmin, onServer } from './helpers/platform';
 
 // A platform admin finds an event with the search box, opens it, hands it to another organiser, and
@@ -10,7 +10,7 @@ async function person(browser: Browser, name: string) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	const email = uniqueEmail(name.toLowerCase());
-	await signIn(page, email, { profile: { firstName: name, lastName: 'Tester' } });
+	await signInByPosts(context, email, { profile: { firstName: name, lastName: 'Tester' } });
 	return { context, page, email };
 }
 

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectAccessible } from './helpers/axe';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { OwnServer } from './helpers/own-server';
 import { runAdminCommand } from './helpers/platform';
 
@@ -21,7 +21,8 @@ const embeddedEnv = () => ({ DATABASE_URL: '', EMBEDDED_DATABASE_DIR: server.dat
 async function person(browser: Browser, name: string, profile: Record<string, string> = {}) {
 	const page = await (await browser.newContext({ baseURL: server.origin })).newPage();
 	const email = uniqueEmail(name.toLowerCase());
-	await signIn(page, email, {
+	await signInByPosts(page.context(), email, {
+		origin: server.origin,
 		outboxDir: server.outbox,
 		profile: { firstName: name, lastName: 'Tester', ...profile }
 	});

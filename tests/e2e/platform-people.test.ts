@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { makePlatformAdmin, onServer } from './helpers/platform';
 import { createEvent, person } from './helpers/voting';
 
@@ -31,9 +31,10 @@ test('a platform admin reveals, changes an email, exports, signs out and merges 
 	const admin = await person(browser, 'Ada');
 	makePlatformAdmin(admin.email);
 	const tom = Object.assign(await (await browser.newContext()).newPage(), { email: uniqueEmail('tom') });
-	await signIn(tom, tom.email, {
+	await signInByPosts(tom.context(), tom.email, {
 		profile: { firstName: 'Tom', lastName: 'Tester', phone: '+44 20 7946 0000', city: 'Lambeth' }
 	});
+	await tom.goto('/');
 	const dana = await person(browser, 'Dana');
 	const { slug } = await createEvent(dana, 'Dana Fair');
 

@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { expectAccessible } from './helpers/axe';
 import { OwnServer } from './helpers/own-server';
 import { startFakeGitHub, type FakeSite } from '../fakes/link-sites';
@@ -34,7 +34,11 @@ async function personOn(browser: Browser, name: string) {
 	const context = await browser.newContext({ baseURL: app.origin });
 	const page = await context.newPage();
 	const email = uniqueEmail(name.toLowerCase());
-	await signIn(page, email, { profile: { firstName: name, lastName: 'Tester' }, outboxDir: app.outbox });
+	await signInByPosts(context, email, {
+		origin: app.origin,
+		outboxDir: app.outbox,
+		profile: { firstName: name, lastName: 'Tester' }
+	});
 	return page;
 }
 

@@ -1,12 +1,13 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signIn, signInByPosts, uniqueEmail } from './helpers/auth';
 
 // Audit findings over real HTTP: no redirect leaves the site whatever `redirectTo` says, every way to
 // try a join code shares one guessing limit, and a join link opened from another site asks for a click.
 
 async function signedIn(browser: Browser, name: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await signIn(page, uniqueEmail(name), { profile: { firstName: name } });
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await signInByPosts(context, uniqueEmail(name), { profile: { firstName: name } });
 	return page;
 }
 

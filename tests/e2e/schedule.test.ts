@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test, type Browser } from '@playwright/test';
 import pg from 'pg';
 import { toWallTime } from '../../src/lib/time-zones';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { dropDatabase, migrateTemplate, urlFor } from '../setup/server';
 import { OwnServer } from './helpers/own-server';
 import { createEvent, submitProject } from './helpers/voting';
@@ -57,7 +57,11 @@ async function personOn(browser: Browser, server: OwnServer, name: string, timez
 	const context = await browser.newContext({ baseURL: server.origin, timezoneId });
 	const page = await context.newPage();
 	const email = uniqueEmail(name.toLowerCase());
-	await signIn(page, email, { outboxDir: outbox, profile: { firstName: name, lastName: 'Tester' } });
+	await signInByPosts(context, email, {
+		origin: server.origin,
+		outboxDir: outbox,
+		profile: { firstName: name, lastName: 'Tester' }
+	});
 	return Object.assign(page, { email });
 }
 

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectAccessible } from './helpers/axe';
-import { outboxDir, signIn, uniqueEmail } from './helpers/auth';
+import { outboxDir, signInByPosts, uniqueEmail } from './helpers/auth';
 import { OwnServer } from './helpers/own-server';
 import { send, urlencoded } from './helpers/requests';
 import { discoverRoutes, pathOf } from './helpers/routes';
@@ -50,7 +50,7 @@ test.afterAll(async () => {
 async function person(browser: Browser, firstName: string, email = uniqueEmail(firstName.toLowerCase())) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await signIn(page, email, { profile: { firstName } });
+	await signInByPosts(context, email, { profile: { firstName } });
 	return { context, page, email };
 }
 

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import pg from 'pg';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 
 // A project whose links no form accepts (javascript: ...), as rows imported before the backfill checked
 // links, or written by hand in SQL, hold them: the project page, the gallery and the ballot show the
@@ -23,8 +23,11 @@ const UNSAFE = {
 };
 
 async function person(browser: Browser, name: string) {
-	const page = await (await browser.newContext()).newPage();
-	await signIn(page, uniqueEmail(name.toLowerCase()), { profile: { firstName: name, lastName: 'Tester' } });
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await signInByPosts(context, uniqueEmail(name.toLowerCase()), {
+		profile: { firstName: name, lastName: 'Tester' }
+	});
 	return page;
 }
 

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/auth';
+import { signInByPosts, uniqueEmail } from './helpers/auth';
 import { createEvent, movePhase, person, submitProject } from './helpers/voting';
 
 // Voting from start to end, the way people do it: an owner opens voting from the admin pages, an
@@ -102,7 +102,9 @@ test.describe('without JavaScript', () => {
 
 	test('the ballot is a plain form: vote, be refused, vote, change the vote', async ({ browser, page }) => {
 		test.setTimeout(120_000);
-		await signIn(page, uniqueEmail('nojs'), { profile: { firstName: 'Noah', lastName: 'Script' } });
+		await signInByPosts(page.context(), uniqueEmail('nojs'), {
+			profile: { firstName: 'Noah', lastName: 'Script' }
+		});
 		const { owner, slug } = await votingEvent(browser, page);
 
 		await page.goto(`/events/${slug}/vote`);
@@ -138,7 +140,9 @@ test.describe('without JavaScript', () => {
 	});
 
 	test("the owner's live ranking falls back to reloading", async ({ page }) => {
-		await signIn(page, uniqueEmail('owner-nojs'), { profile: { firstName: 'Otto', lastName: 'Owner' } });
+		await signInByPosts(page.context(), uniqueEmail('owner-nojs'), {
+			profile: { firstName: 'Otto', lastName: 'Owner' }
+		});
 		await page.goto('/events/new');
 		await page.getByLabel('Name').fill(`Quiet Fest ${Date.now()}`);
 		await page.getByRole('button', { name: 'Create event' }).click();

@@ -1,6 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { expect, type Browser, type BrowserContext } from '@playwright/test';
-import { outboxDir, uniqueEmail, waitForSignInLink } from './auth';
+import { signInByPosts, uniqueEmail } from './auth';
 import { makePlatformAdmin, onServer } from './platform';
 import { send, urlencoded } from './requests';
 import { post } from './walk-fixture';
@@ -129,22 +128,11 @@ export async function signInByForms(
 	profile = true
 ): Promise<string> {
 	const email = uniqueEmail(firstName.toLowerCase());
-	const dir = outboxDir();
-	const seen = new Set(existsSync(dir) ? readdirSync(dir) : []);
-	const asked = await post(context.request, origin, '/sign-in', urlencoded([['email', email]]));
-	expect(asked.status, asked.body.slice(0, 300)).toBeLessThan(400);
-	const link = await waitForSignInLink(email, { seen });
-	const token = new URL(link, origin).searchParams.get('token')!;
-	const verified = await post(context.request, origin, '/sign-in/verify', urlencoded([['token', token]]));
-	expect(verified.status).toBe(303);
-	if (profile) {
-		const fields: [string, string][] = [
-			['firstName', firstName],
-			['lastName', 'Walker'],
-			['redirectTo', '/']
-		];
-		expect((await post(context.request, origin, '/welcome', urlencoded(fields))).status).toBe(303);
-	}
+	await signInByPosts(context, email, {
+		origin,
+		welcome: profile,
+		profile: { firstName, lastName: 'Walker' }
+	});
 	return email;
 }
 

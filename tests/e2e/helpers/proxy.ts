@@ -1,5 +1,5 @@
 import { createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * An HTTP proxy on a free port that passes everything on, except that while `blocking` it answers the
@@ -34,10 +34,28 @@ export async function startProxy(blocked: (request: IncomingMessage) => boolean)
 		outgoing.on('close', () => upstream.destroy());
 		incoming.pipe(upstream);
 	});
+	// Playwright's request client (context.request, e.g. signing in by posts) asks a proxy for a tunnel
+	// even to a plain-HTTP address: passed on as asked, never blocked (the browser's pages do not tunnel).
+	const tunnels = new Set<Socket>();
+	server.on('connect', (incoming: IncomingMessage, client: Socket, head: Buffer) => {
+		const [host, port] = incoming.url!.split(':');
+		const upstream = connect(Number(port), host, () => {
+			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+			upstream.write(head);
+			upstream.pipe(client);
+			client.pipe(upstream);
+		});
+		for (const socket of [client, upstream]) {
+			tunnels.add(socket);
+			socket.on('error', () => (client.destroy(), upstream.destroy()));
+			socket.on('close', () => tunnels.delete(socket));
+		}
+	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	proxy.close = () => {
 		server.closeAllConnections();
+		for (const socket of tunnels) socket.destroy();
 		server.close();
 	};
 	return proxy;

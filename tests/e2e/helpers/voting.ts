@@ -1,15 +1,18 @@
 import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
-import { signIn, uniqueEmail } from './auth';
+import { signInByPosts, uniqueEmail } from './auth';
 
 // Setting up voting the way people do it, for the browser tests: people sign in, submit projects through
 // an event's join link, and the owner moves the event through its phases on the admin page.
 
-/** A new person signed in on a browser context of their own; `email` is their address. */
+/**
+ * A new person signed in on a browser context of their own, by form posts (the sign-in pages are proven
+ * in auth.test.ts); `email` is their address. Their page is blank: open what the test needs.
+ */
 export async function person(browser: Browser, name: string, options: BrowserContextOptions = {}) {
 	const context = await browser.newContext(options);
 	const page = await context.newPage();
 	const email = uniqueEmail(name.toLowerCase());
-	await signIn(page, email, { profile: { firstName: name, lastName: 'Tester' } });
+	await signInByPosts(context, email, { profile: { firstName: name, lastName: 'Tester' } });
 	return Object.assign(page, { email });
 }
 
