@@ -110,12 +110,14 @@ const openHere = ((
 
 /** Opens the embedded database in `dir`, or says why this process may not. */
 function openEmbedded(dir: string): EmbeddedDatabase | string {
+	// One open already, or handed over under its name (the unit tests' in-memory copies of a migrated
+	// database: tests/setup/database.ts).
+	const alreadyOpen = openHere.get(dir);
+	if (alreadyOpen) return alreadyOpen;
 	if (dir.startsWith('memory://')) {
 		const pglite = new PGlite(dir, embeddedOptions);
 		return { pglite, close: () => pglite.close() };
 	}
-	const alreadyOpen = openHere.get(dir);
-	if (alreadyOpen) return alreadyOpen;
 	let unlock;
 	try {
 		mkdirSync(dir, { recursive: true });
