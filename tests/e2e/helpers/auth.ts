@@ -197,8 +197,11 @@ export async function signInByPosts(
 	};
 	const dir = options.outboxDir ?? outboxDir();
 	const seen = new Set(listMail(dir));
-	const query = options.redirectTo ? `?redirectTo=${encodeURIComponent(options.redirectTo)}` : '';
-	const asked = await post(`/sign-in${query}`, [['email', email]]);
+	// The sign-in page sends where to come back to as a hidden field of its form.
+	const asked = await post('/sign-in', [
+		['email', email],
+		...(options.redirectTo ? [['redirectTo', options.redirectTo] as [string, string]] : [])
+	]);
 	expect(asked.status, asked.body.slice(0, 300)).toBeLessThan(400);
 	const link = await waitForSignInLink(email, { seen, outboxDir: dir });
 	const token = new URL(link, origin).searchParams.get('token')!;
