@@ -83,4 +83,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 	CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `npm start` without npm: checks the settings, then runs WEB_CONCURRENCY app processes (default 1;
 # scale with more containers instead). Migrations are NOT applied here: run `prisma migrate deploy`.
-CMD ["node", "scripts/serve.mjs"]
+CMD ["node", "--expose-gc", "scripts/serve.mjs"]

@@ -269,7 +269,7 @@ async function startServer(extra) {
 		...extra
 	};
 	if (!extra.DATABASE_URL) delete appEnv.DATABASE_URL;
-	const server = spawn(process.execPath, ['scripts/serve.mjs'], {
+	const server = spawn(process.execPath, ['--expose-gc', 'scripts/serve.mjs'], {
 		cwd: root,
 		env: appEnv,
 		stdio: ['ignore', 'pipe', 'pipe']

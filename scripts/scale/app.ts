@@ -24,7 +24,7 @@ export async function startBuiltApp(options: {
 			throw new Error('npm run build failed');
 		}
 	}
-	const app = spawn(process.execPath, ['scripts/serve.mjs'], {
+	const app = spawn(process.execPath, ['--expose-gc', 'scripts/serve.mjs'], {
 		cwd: root,
 		env: {
 			...process.env,

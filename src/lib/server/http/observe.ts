@@ -1,4 +1,5 @@
 import { isHttpError, isRedirect, type Handle, type RequestEvent } from '@sveltejs/kit';
+import { noteActivity } from '../idle-collection';
 import { currentRefusal, inRequest, log, requestIdOf } from '../log';
 import { observeRequest } from '../metrics';
 import { clientErrorLine } from './refusals';
@@ -7,11 +8,13 @@ import { clientErrorLine } from './refusals';
 const QUIET_ROUTES = new Set(['/health', '/metrics']);
 
 /**
- * The outermost handle: gives the request its id (the proxy's `x-request-id` when sane, echoed in the
+ * The outermost handle: notes the request (idle-collection.ts), gives the request its id (the proxy's `x-request-id` when sane, echoed in the
  * response), runs the rest inside it so that every log line carries it, and writes one access line
  * (method, route id, status, duration, user) and the request metrics when the response is ready.
  */
 export const observeRequests: Handle = ({ event, resolve }) => {
+	// The probes of a load balancer or a monitor do not keep the app from counting as idle.
+	if (!event.route.id || !QUIET_ROUTES.has(event.route.id)) noteActivity();
 	const requestId = requestIdOf(event.request);
 	return inRequest(requestId, async () => {
 		const started = performance.now();
