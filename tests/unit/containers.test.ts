@@ -37,9 +37,9 @@ describe('Dockerfile', () => {
 		expect(runtime).not.toMatch(/\nUSER (root|0)\b/);
 	});
 
-	it('checks its health on /health and runs no migration at start', () => {
+	it('checks its health on /health, lets the app collect garbage when idle, and runs no migration at start', () => {
 		expect(runtime).toMatch(/\nHEALTHCHECK [^\n]*\\\n[^\n]*\/health/);
-		expect(runtime).toMatch(/\nCMD \["node", "scripts\/serve\.mjs"\]\n/);
+		expect(runtime).toMatch(/\nCMD \["node", "--expose-gc", "scripts\/serve\.mjs"\]\n/);
 		expect(runtime).not.toMatch(/\n(CMD|ENTRYPOINT)[^\n]*migrate/);
 	});
 });
