@@ -1,8 +1,9 @@
 // V8 collects garbage when a program allocates, never while it rests. After a burst (fifty 1.5 MB
 // downloads at once) the app kept the heap the burst had grown, 100 MB and more, for as long as no
 // traffic came (BENCHMARKS.md, issue #12). So once the app has answered no request for IDLE_MS after
-// answering some, it runs one full collection, which also shrinks the heap. With jemalloc as the C
-// allocator the memory then goes back to the system (README, "Memory"); glibc's keeps most of it.
+// answering some, it runs one full collection, which also shrinks the heap; the process's memory then
+// goes back to where it was before the burst, with glibc's allocator as with jemalloc (measured:
+// BENCHMARKS.md; README, "Memory after a busy spell").
 //
 // It needs Node started with --expose-gc (npm start, the container image and the benchmarks do);
 // without it this does nothing.

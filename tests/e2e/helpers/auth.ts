@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
-import { send, urlencoded } from './requests';
+import { post, urlencoded } from './requests';
 
 // Signing in through the real flow, for any browser test: type the address, read the link from the
 // outbox the server writes mail to (MAIL_OUTBOX_DIR), open it, press "Sign in", fill in the profile if
@@ -187,31 +187,25 @@ export async function signInByPosts(
 ): Promise<void> {
 	// The context's own server (its baseURL, which a test may point at a server of its own).
 	const origin = options.origin ?? new URL((await context.request.get('/health')).url()).origin;
-	const post = (url: string, fields: [string, string][]) => {
-		const form = urlencoded(fields);
-		return send(context.request, `${origin}${url}`, {
-			method: 'POST',
-			headers: { origin, 'content-type': form.type },
-			body: form.body
-		});
-	};
+	const postForm = (url: string, fields: [string, string][]) =>
+		post(context.request, origin, `${origin}${url}`, urlencoded(fields));
 	const dir = options.outboxDir ?? outboxDir();
 	const seen = new Set(listMail(dir));
 	// The sign-in page sends where to come back to as a hidden field of its form.
-	const asked = await post('/sign-in', [
+	const asked = await postForm('/sign-in', [
 		['email', email],
 		...(options.redirectTo ? [['redirectTo', options.redirectTo] as [string, string]] : [])
 	]);
 	expect(asked.status, asked.body.slice(0, 300)).toBeLessThan(400);
 	const link = await waitForSignInLink(email, { seen, outboxDir: dir });
 	const token = new URL(link, origin).searchParams.get('token')!;
-	const verified = await post('/sign-in/verify', [['token', token]]);
+	const verified = await postForm('/sign-in/verify', [['token', token]]);
 	expect(verified.status, verified.body.slice(0, 300)).toBe(303);
 	const next = new URL(verified.headers.location, origin);
 	if (next.pathname !== '/welcome' || options.welcome === false) return;
 	const profile: ProfileFields = { firstName: 'Tester', ...options.profile };
 	const fields = Object.entries(profile).filter((field): field is [string, string] => field[1] !== undefined);
-	const welcomed = await post('/welcome', [
+	const welcomed = await postForm('/welcome', [
 		...fields,
 		['redirectTo', next.searchParams.get('redirectTo') ?? '/']
 	]);

@@ -2,7 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type Browser, type BrowserContext } from '@playwright/test';
 import { outboxDir, signIn, uniqueEmail } from './auth';
-import { send, urlencoded, type Answer } from './requests';
+import { post, send, urlencoded, type Answer } from './requests';
+
+// Where the browser tests have long imported it from.
+export { post };
 import type { RouteInfo } from './routes';
 
 // One event with an owner, an attendee and the attendee's project, plus a second event that is closed:
@@ -25,20 +28,6 @@ export interface WalkFixture {
 	projectCode: string;
 	attendeeId: string;
 	closedSlug: string;
-}
-
-/** A form post as a browser makes it: the Origin header SvelteKit's CSRF check asks for. */
-export function post(
-	ctx: APIRequestContext,
-	origin: string,
-	url: string,
-	form: { type: string; body: string }
-) {
-	return send(ctx, url, {
-		method: 'POST',
-		headers: { origin, 'content-type': form.type },
-		body: form.body
-	});
 }
 
 function expectRedirect(answer: Answer, what: string): string {
