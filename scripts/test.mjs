@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import pg from 'pg';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -34,7 +35,6 @@ function readJson(file) {
 	}
 }
 
-/** A fresh database on the test server for the browser tests, migrated as an operator would. */
 /** Runs SQL statements one after the other on the server's admin connection. */
 async function adminQueries(admin, ...statements) {
 	const client = new pg.Client({ connectionString: admin });
@@ -46,6 +46,7 @@ async function adminQueries(admin, ...statements) {
 	}
 }
 
+/** A fresh database on the test server for the browser tests, migrated as an operator would. */
 async function createE2eDatabase(admin) {
 	const name = `podium_e2e_${process.pid}`;
 	const dropIt = `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`;
@@ -84,6 +85,42 @@ console.log(
 );
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let crashed = false;
+/** The tests that failed, as `file › name: first line of the error`, repeated after the closing line. */
+const failures = [];
+const firstLine = (message) =>
+	stripVTControlCharacters(String(message ?? ''))
+		.trim()
+		.split('\n')[0]
+		.slice(0, 300);
+
+function vitestFailures(report) {
+	return (report.testResults ?? []).flatMap((file) =>
+		(file.assertionResults ?? [])
+			.filter((test) => test.status === 'failed')
+			.map(
+				(test) =>
+					`${path.relative(root, file.name)} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`
+			)
+	);
+}
+
+/**
+ * Playwright's report nests a suite per file, then one per `describe`; a test counts as failed when it did
+ * not pass on its first try.
+ */
+function playwrightFailures(suite, titles = []) {
+	const own = (suite.specs ?? []).flatMap((spec) =>
+		spec.tests
+			.filter((test) => test.status === 'unexpected' || test.status === 'flaky')
+			.map((test) => {
+				const error = test.results.find((result) => result.status !== 'passed')?.error?.message;
+				const name = [...titles, spec.title].join(' › ');
+				return `tests/e2e/${spec.file}:${spec.line} › ${name} (${test.status}): ${firstLine(error)}`;
+			})
+	);
+	const nested = (suite.suites ?? []).flatMap((inner) => playwrightFailures(inner, [...titles, inner.title]));
+	return [...own, ...nested];
+}
 
 if (only('unit')) {
 	const file = path.join(results, 'vitest.json');
@@ -99,6 +136,7 @@ if (only('unit')) {
 		totals.passed += report.numPassedTests;
 		totals.failed += report.numFailedTests;
 		totals.skipped += report.numPendingTests + report.numTodoTests;
+		failures.push(...vitestFailures(report));
 	}
 	if (status !== 0 && (!report || report.numFailedTests === 0)) crashed = true;
 }
@@ -118,12 +156,14 @@ if (only('e2e')) {
 			totals.passed += report.stats.expected;
 			totals.failed += report.stats.unexpected + (report.stats.flaky ?? 0);
 			totals.skipped += report.stats.skipped;
+			failures.push(...(report.suites ?? []).flatMap((file) => playwrightFailures(file)));
 		}
 		if (status !== 0 && (!report || report.stats.unexpected === 0)) crashed = true;
 	}
 }
 
-writeFileSync(path.join(results, 'summary.json'), JSON.stringify({ ...totals, crashed }));
+writeFileSync(path.join(results, 'summary.json'), JSON.stringify({ ...totals, crashed, failures }));
 if (crashed) console.error('A test runner stopped before reporting its results (see above).');
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+for (const failure of failures) console.log(`  failed: ${failure}`);
 process.exit(totals.failed > 0 || crashed ? 1 : 0);
