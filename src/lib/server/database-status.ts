@@ -65,6 +65,11 @@ function reasonOf(error: unknown): string {
 }
 
 let outage: { since: number; refused: number } | undefined;
+// When the last outage ended. Requests that were already failing when it ended (a connection attempt
+// made while the server was still starting, answered "not yet accepting connections") report their
+// errors a moment after the pool's first new connection: those belong to the outage that just ended.
+let recoveredAt = -Infinity;
+const STRAGGLER_MS = 2_000;
 
 // pg words a request that waited too long for a free connection of a full pool exactly as one that could
 // not connect at all: "timeout exceeded when trying to connect". While the database keeps answering the
@@ -104,6 +109,10 @@ function noteOverload(refused: boolean) {
 export function noteDatabaseUnreachable(error: unknown, refused = false): void {
 	const reason = reasonOf(error);
 	if (!outage && POOL_WAIT.test(reason) && poolIsBusy()) return noteOverload(refused);
+	if (!outage && Date.now() - recoveredAt < STRAGGLER_MS) {
+		log.debug({ reason }, `A request failed as the database came back (${reason})`);
+		return;
+	}
 	if (!outage) {
 		outage = { since: Date.now(), refused: 0 };
 		log.warn({ reason }, `The database is unreachable (${reason}): requests answer 503 until it is back`);
@@ -122,4 +131,5 @@ export function noteDatabaseReachable(): void {
 		`The database is reachable again after ${seconds} s; ${outage.refused} request(s) were answered 503 meanwhile`
 	);
 	outage = undefined;
+	recoveredAt = Date.now();
 }
