@@ -85,4 +85,18 @@ describe('the database status in the log', () => {
 		expect(warn).toHaveBeenCalledTimes(2);
 		expect(String(warn.mock.calls[1].at(-1))).toMatch(/^The database is unreachable \(57P03/);
 	});
+
+	it('gives the reason Prisma was told, not only its code', () => {
+		const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
+		const prismaError = Object.assign(
+			new Error(
+				'\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `N/A`. Message: `Connection terminated unexpectedly`'
+			),
+			{ code: 'P2010' }
+		);
+		noteDatabaseUnreachable(prismaError, true);
+		expect(String(warn.mock.calls[0].at(-1))).toMatch(
+			/^The database is unreachable \(P2010 Raw query failed\. .*Connection terminated unexpectedly`\)/
+		);
+	});
 });

@@ -59,7 +59,10 @@ function reasonOf(error: unknown): string {
 	const found = findUnavailability(error) ?? (error as ErrorLike);
 	const code =
 		typeof found?.code === 'string' ? found.code : typeof found?.kind === 'string' ? found.kind : '';
-	const message = typeof found?.message === 'string' ? found.message.split('\n')[0].slice(0, 200) : '';
+	// Prisma's messages start with a blank line and "Invalid `prisma.$queryRaw()` invocation:"; what the
+	// database or the driver said is on the last line.
+	const lines = typeof found?.message === 'string' ? found.message.split('\n').filter((l) => l.trim()) : [];
+	const message = (lines.at(-1) ?? '').trim().slice(0, 200);
 	if (!message || message === code) return code || String(error).split('\n')[0].slice(0, 200);
 	return code ? `${code} ${message}` : message;
 }
