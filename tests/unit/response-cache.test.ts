@@ -87,4 +87,59 @@ describe('the public response cache', () => {
 		expect(huge).toHaveBeenCalledTimes(2);
 		expect(responseCacheSize()).toEqual(before);
 	});
+
+	it('renders an expired page once for all who ask while it renders, and never holds up a page it did not keep', async () => {
+		let renders = 0;
+		let finish: () => void = () => {};
+		const rendered = new Promise<void>((done) => (finish = done));
+		const slowPage = vi.fn(async () => {
+			renders += 1;
+			if (renders > 1) await rendered;
+			return new Response(`render ${renders}`, { headers: { 'cache-control': 'public, max-age=1' } });
+		});
+		await publicResponseCache({ event: requestFor('/events/f/leaderboard'), resolve: slowPage });
+
+		// The second ran out: fifty visitors at once, while the first of them renders.
+		vi.useFakeTimers({ now: Date.now() + 1_001 });
+		const crowd = Array.from({ length: 50 }, () =>
+			publicResponseCache({ event: requestFor('/events/f/leaderboard'), resolve: slowPage })
+		);
+		await vi.advanceTimersByTimeAsync(0);
+		finish();
+		const bodies = await Promise.all(crowd.map(async (answer) => (await answer).text()));
+		vi.useRealTimers();
+		expect(slowPage).toHaveBeenCalledTimes(2);
+		expect(bodies).toEqual(Array(50).fill('render 2'));
+
+		// A page never kept (here: one that sets a cookie) is rendered for each visitor, none waiting.
+		let started = 0;
+		const cookiePage = vi.fn(async () => {
+			started += 1;
+			await new Promise((done) => setTimeout(done, 20));
+			return new Response('mine', {
+				headers: { 'cache-control': 'public, max-age=60', 'set-cookie': 'a=b' }
+			});
+		});
+		const visitors = Array.from({ length: 5 }, () =>
+			publicResponseCache({ event: requestFor('/events/g/leaderboard'), resolve: cookiePage })
+		);
+		await new Promise((done) => setTimeout(done, 5));
+		expect(started).toBe(5);
+		await Promise.all(visitors);
+	});
+
+	it('lets the visitors waiting on a render that fails render the page themselves', async () => {
+		const good = page('fine', { 'cache-control': 'public, max-age=1' });
+		await publicResponseCache({ event: requestFor('/events/h/leaderboard'), resolve: good });
+		vi.useFakeTimers({ now: Date.now() + 1_001 });
+		let fail: (error: Error) => void = () => {};
+		const failing = vi.fn(() => new Promise<Response>((_, reject) => (fail = reject)));
+		const first = publicResponseCache({ event: requestFor('/events/h/leaderboard'), resolve: failing });
+		const second = publicResponseCache({ event: requestFor('/events/h/leaderboard'), resolve: good });
+		fail(new Error('the database went away'));
+		await expect(first).rejects.toThrow('the database went away');
+		expect(await (await second).text()).toBe('fine');
+		vi.useRealTimers();
+		expect(good).toHaveBeenCalledTimes(2);
+	});
 });
