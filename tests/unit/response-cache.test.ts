@@ -1,14 +1,19 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
+import { compressResponses } from '../../src/lib/server/http/compression';
 import { publicResponseCache, responseCacheSize } from '../../src/lib/server/response-cache';
 
 // The built-in micro-cache of publicly cacheable pages: what a signed-out crowd gets, and what nobody
 // else ever does.
 
-function requestFor(path: string, { method = 'GET', session }: { method?: string; session?: string } = {}) {
+function requestFor(
+	path: string,
+	{ method = 'GET', session, encodings }: { method?: string; session?: string; encodings?: string } = {}
+) {
 	const url = new URL(`http://podium.test${path}`);
 	return {
-		request: new Request(url, { method }),
+		request: new Request(url, { method, headers: encodings ? { 'accept-encoding': encodings } : {} }),
 		url,
 		cookies: { get: (name: string) => (name === 'podium_session' ? session : undefined) }
 	} as unknown as RequestEvent;
@@ -141,5 +146,41 @@ describe('the public response cache', () => {
 		expect(await (await second).text()).toBe('fine');
 		vi.useRealTimers();
 		expect(good).toHaveBeenCalledTimes(2);
+	});
+
+	it('compresses a kept page once for each encoding, not once for each visitor', async () => {
+		const html = `<!doctype html><p>${'Team Rocket, 42 votes. '.repeat(2_000)}</p>`;
+		const leaderboard = page(html, { 'content-type': 'text/html', 'cache-control': 'public, max-age=60' });
+		// As in hooks.server.ts: the compression handle outside, the cache within.
+		const visit = (encodings?: string) => {
+			const event = requestFor('/events/i/leaderboard', { encodings });
+			return compressResponses({
+				event,
+				resolve: () => publicResponseCache({ event, resolve: leaderboard })
+			} as Parameters<typeof compressResponses>[0]);
+		};
+		const plain = await visit();
+		expect(plain.headers.get('content-encoding')).toBeNull();
+		expect(await plain.text()).toBe(html);
+		const kept = responseCacheSize().bytes;
+
+		const first = await visit('gzip, deflate, br');
+		const brotli = Buffer.from(await first.arrayBuffer());
+		expect(first.headers.get('content-encoding')).toBe('br');
+		expect(first.headers.get('vary')).toBe('Accept-Encoding');
+		expect(brotliDecompressSync(brotli).toString()).toBe(html);
+		// The compressed copy is kept with the page (and counted in its bytes)...
+		expect(responseCacheSize().bytes).toBe(kept + brotli.byteLength);
+		// ...and the next visitors get the same bytes, without another copy.
+		for (let i = 0; i < 5; i++) {
+			const again = await visit('br');
+			expect(Buffer.from(await again.arrayBuffer()).equals(brotli)).toBe(true);
+		}
+		expect(responseCacheSize().bytes).toBe(kept + brotli.byteLength);
+
+		const gzip = await visit('gzip');
+		expect(gzip.headers.get('content-encoding')).toBe('gzip');
+		expect(gunzipSync(Buffer.from(await gzip.arrayBuffer())).toString()).toBe(html);
+		expect(leaderboard).toHaveBeenCalledTimes(1);
 	});
 });

@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { constants, createBrotliCompress, createGzip } from 'node:zlib';
+import { brotliCompressSync, constants, createBrotliCompress, createGzip, gzipSync } from 'node:zlib';
 import type { Handle } from '@sveltejs/kit';
 
 // Pages and their JSON are compressed by the app itself, so that `npm start` without a proxy is as
@@ -26,35 +26,66 @@ export function chooseEncoding(acceptEncoding: string | null): 'br' | 'gzip' | n
 	return null;
 }
 
+// Brotli quality 5 and gzip level 6: nearly the best size at a fraction of the maximum's CPU.
+const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } };
+const GZIP = { level: 6 };
+
 function compressor(encoding: 'br' | 'gzip') {
-	// Brotli quality 5 and gzip level 6: nearly the best size at a fraction of the maximum's CPU.
-	const stream =
-		encoding === 'br'
-			? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
-			: createGzip({ level: 6 });
+	const stream = encoding === 'br' ? createBrotliCompress(BROTLI) : createGzip(GZIP);
 	return Duplex.toWeb(stream) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
 }
 
-/** Compresses HTML and JSON responses with brotli or gzip when the request accepts it. */
-export const compressResponses: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
+/** Compresses a whole body at once, as `compressResponses` would stream it (the response cache's copies). */
+export function compressBytes(body: ArrayBuffer, encoding: 'br' | 'gzip'): Uint8Array<ArrayBuffer> {
+	const bytes = new Uint8Array(body);
+	// Copied out of zlib's pooled buffer into one of its own, which a Response takes as its body.
+	return new Uint8Array(encoding === 'br' ? brotliCompressSync(bytes, BROTLI) : gzipSync(bytes, GZIP));
+}
+
+/**
+ * Whether a response is compressed for `request`: an HTML, JSON, text or SVG body of 1 KB or more, not
+ * compressed already. Null: it goes as it is (see `compressedHeaders` for the `Vary` it still needs).
+ */
+export function compressionOf(
+	request: Request,
+	response: { status: number; headers: Headers; hasBody: boolean }
+): { encoding: 'br' | 'gzip' | null } | null {
 	const type = response.headers.get('content-type') ?? '';
-	if (!response.body || event.request.method === 'HEAD' || !COMPRESSIBLE.test(type)) return response;
+	if (!response.hasBody || request.method === 'HEAD' || !COMPRESSIBLE.test(type)) return null;
 	if (response.headers.has('content-encoding') || response.status === 204 || response.status === 304) {
-		return response;
+		return null;
 	}
 	const length = Number(response.headers.get('content-length') ?? NaN);
-	if (length < MIN_BYTES) return response;
-	const encoding = chooseEncoding(event.request.headers.get('accept-encoding'));
-	const headers = new Headers(response.headers);
+	if (length < MIN_BYTES) return null;
+	return { encoding: chooseEncoding(request.headers.get('accept-encoding')) };
+}
+
+/** The headers of a compressible response sent with `encoding` (or uncompressed: null). */
+export function compressedHeaders(original: Headers, encoding: 'br' | 'gzip' | null): Headers {
+	const headers = new Headers(original);
 	headers.append('vary', 'Accept-Encoding');
-	if (!encoding)
-		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+	if (!encoding) return headers;
 	headers.set('content-encoding', encoding);
 	headers.delete('content-length');
 	// A strong ETag names the uncompressed bytes; the compressed body gets a weak one.
 	const etag = headers.get('etag');
 	if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
+	return headers;
+}
+
+/** Compresses HTML and JSON responses with brotli or gzip when the request accepts it. */
+export const compressResponses: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const compression = compressionOf(event.request, {
+		status: response.status,
+		headers: response.headers,
+		hasBody: response.body !== null
+	});
+	if (!compression || !response.body) return response;
+	const { encoding } = compression;
+	const headers = compressedHeaders(response.headers, encoding);
+	if (!encoding)
+		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 	return new Response(response.body.pipeThrough(compressor(encoding)), {
 		status: response.status,
 		statusText: response.statusText,
