@@ -1,10 +1,17 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { multipart, send, showsStack, truncatedMultipart, urlencoded, type Answer } from './helpers/requests';
+import {
+	multipart,
+	post,
+	send,
+	showsStack,
+	truncatedMultipart,
+	urlencoded,
+	type Answer
+} from './helpers/requests';
 import { discoverRoutes, pathOf, type RouteInfo } from './helpers/routes';
 import {
 	actionUrl,
 	buildWalkFixture,
-	post,
 	realParams,
 	snapshot,
 	validValue,

@@ -2,12 +2,11 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectAccessible } from './helpers/axe';
 import { outboxDir, signInByPosts, uniqueEmail } from './helpers/auth';
 import { OwnServer } from './helpers/own-server';
-import { send, urlencoded } from './helpers/requests';
+import { post, send, urlencoded } from './helpers/requests';
 import { discoverRoutes, pathOf } from './helpers/routes';
 import {
 	actionUrl,
 	buildWalkFixture,
-	post,
 	realParams,
 	snapshot,
 	validValue,

@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { PHONE } from './helpers/page-walk';
-import { send, urlencoded } from './helpers/requests';
+import { post, send, urlencoded } from './helpers/requests';
 import { createEvent, movePhase, person } from './helpers/voting';
-import { post } from './helpers/walk-fixture';
 
 // Issue 13, items 3 and 8: the header's menu on a phone and the theme switch, with JavaScript and
 // without; the theme the server renders (no flash), and the shared page cache keeping themes apart.

@@ -1,7 +1,6 @@
 import { expect, type Browser, type BrowserContext } from '@playwright/test';
 import { signInByForms } from './page-walk';
-import { send, urlencoded } from './requests';
-import { post } from './walk-fixture';
+import { post, send, urlencoded } from './requests';
 
 export { signInByForms };
 

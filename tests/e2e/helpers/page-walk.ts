@@ -1,8 +1,7 @@
 import { expect, type Browser, type BrowserContext } from '@playwright/test';
 import { signInByPosts, uniqueEmail } from './auth';
 import { makePlatformAdmin, onServer } from './platform';
-import { send, urlencoded } from './requests';
-import { post } from './walk-fixture';
+import { post, send, urlencoded } from './requests';
 
 // Every page of the app, as the phone walk (tests/e2e/phone-walk.test.ts) visits it: who opens it and
 // with which real values. A page added under src/routes fails that test until it is listed in PAGES.

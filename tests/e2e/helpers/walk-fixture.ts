@@ -3,9 +3,6 @@ import path from 'node:path';
 import { expect, type APIRequestContext, type Browser, type BrowserContext } from '@playwright/test';
 import { outboxDir, signIn, uniqueEmail } from './auth';
 import { post, send, urlencoded, type Answer } from './requests';
-
-// Where the browser tests have long imported it from.
-export { post };
 import type { RouteInfo } from './routes';
 
 // One event with an owner, an attendee and the attendee's project, plus a second event that is closed:
