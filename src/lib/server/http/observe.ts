@@ -10,8 +10,8 @@ const QUIET_ROUTES = new Set(['/health', '/metrics']);
 /**
  * The outermost handle: notes the request (idle-collection.ts), gives the request its id (the proxy's
  * `x-request-id` when sane, echoed in the response), runs the rest inside it so that every log line
- * carries it, and writes one access line
- * (method, route id, status, duration, user) and the request metrics when the response is ready.
+ * carries it, and writes one access line (method, route id, status, duration, user) and the request
+ * metrics when the response is ready.
  */
 export const observeRequests: Handle = ({ event, resolve }) => {
 	// The probes of a load balancer or a monitor do not keep the app from counting as idle.
