@@ -1,7 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import { readTheme } from './appearance/theme.ts';
-import { compressBytes, compressedHeaders, compressionOf } from './http/compression.ts';
 import { SESSION_COOKIE } from './auth/sessions.ts';
+import { compressBytes, compressedHeaders, compressionOf } from './http/compression.ts';
 import { requestedLocale } from './i18n/locale.ts';
 
 // A page that says `Cache-Control: public, max-age=N` is the same for every signed-out visitor for N
@@ -12,7 +12,8 @@ import { requestedLocale } from './i18n/locale.ts';
 interface Entry {
 	expires: number;
 	status: number;
-	headers: [string, string][];
+	/** Read on every hit, never changed: each Response copies it. */
+	headers: Headers;
 	body: ArrayBuffer;
 	/** The body compressed for clients that take brotli or gzip, made on the first such request. */
 	encoded: Partial<Record<'br' | 'gzip', { body: Uint8Array<ArrayBuffer>; headers: Headers }>>;
@@ -70,10 +71,9 @@ export function responseCacheSize() {
  * 300 KB of HTML.
  */
 function answer(key: string, entry: Entry, request: Request): Response {
-	const original = new Headers(entry.headers);
 	const encoding = compressionOf(request, {
 		status: entry.status,
-		headers: original,
+		headers: entry.headers,
 		hasBody: true
 	})?.encoding;
 	let encoded = encoding ? entry.encoded[encoding] : undefined;
@@ -81,13 +81,13 @@ function answer(key: string, entry: Entry, request: Request): Response {
 	if (encoding && !encoded && entries.get(key) === entry) {
 		const body = compressBytes(entry.body, encoding);
 		if (bytes + body.byteLength <= MAX_BYTES) {
-			encoded = entry.encoded[encoding] = { body, headers: compressedHeaders(original, encoding) };
+			encoded = entry.encoded[encoding] = { body, headers: compressedHeaders(entry.headers, encoding) };
 			entry.size += body.byteLength;
 			bytes += body.byteLength;
 		}
 	}
 	// Otherwise `compressResponses` compresses it on the way out, as any page.
-	if (!encoded) return new Response(entry.body, { status: entry.status, headers: original });
+	if (!encoded) return new Response(entry.body, { status: entry.status, headers: entry.headers });
 	return new Response(encoded.body, { status: entry.status, headers: encoded.headers });
 }
 
@@ -119,7 +119,7 @@ export const publicResponseCache: Handle = async ({ event, resolve }) => {
 		const entry: Entry = {
 			expires: now + maxAge * 1000,
 			status: response.status,
-			headers: [...response.headers],
+			headers: new Headers(response.headers),
 			body,
 			encoded: {},
 			size: body.byteLength
