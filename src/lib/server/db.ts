@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -74,7 +74,7 @@ function open(target: DatabaseTarget): OpenedDatabase {
 	const embedded = openEmbedded(target.dir);
 	if (typeof embedded === 'string') return unavailable(embedded);
 	const { pglite } = embedded;
-	const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+	const client = new PrismaClient({ adapter: new PrismaPGlite(withParsersOnce(pglite)) });
 	return {
 		client,
 		// The embedded database has no operator: it migrates itself, with the same migration files.
@@ -90,6 +90,43 @@ function open(target: DatabaseTarget): OpenedDatabase {
 			return async () => stop();
 		}
 	};
+}
+
+/**
+ * The database as the Prisma adapter sees it: its queries' parsers go into the database's own table once,
+ * instead of with every query. PGlite merges a query's parsers into its table (318 types) for every
+ * query that brings some, as the adapter's all do: 65 µs a query, a tenth of a ballot's time on the
+ * embedded database (BENCHMARKS.md). The results are the same: that merged table is the one the query
+ * would have used. The app's own queries on the database (migrations, LISTEN) read only text and booleans,
+ * which the adapter's parsers leave alone.
+ */
+function withParsersOnce(pglite: PGlite): PGlite {
+	const merged = new WeakSet<object>();
+	const once = <T extends QueryOptions>(options?: T) => {
+		if (!options?.parsers) return options;
+		if (!merged.has(options.parsers)) {
+			Object.assign(pglite.parsers, options.parsers);
+			merged.add(options.parsers);
+		}
+		return { ...options, parsers: undefined };
+	};
+	const query: PGlite['query'] = (sql, params, options) => pglite.query(sql, params, once(options));
+	const transaction: PGlite['transaction'] = (callback) =>
+		pglite.transaction((tx) =>
+			callback(overriding(tx, { query: (sql, params, options) => tx.query(sql, params, once(options)) }))
+		);
+	return overriding(pglite, { query, transaction });
+}
+
+/** `target` with some of its members replaced; the others are its own, bound to it. */
+function overriding<T extends object>(target: T, members: Partial<T>): T {
+	return new Proxy(target, {
+		get(target, property) {
+			if (Object.hasOwn(members, property)) return members[property as keyof T];
+			const value = Reflect.get(target, property, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		}
+	});
 }
 
 // The extensions the migrations create (pg_trgm: the admin search's trigram indexes) must be loaded into
