@@ -93,7 +93,7 @@ function open(target: DatabaseTarget): OpenedDatabase {
 }
 
 /**
- * The database as the Prisma adapter sees it: its queries' parsers go into the database's own table once,
+ * The database as the Prisma adapter sees it: its queries' parsers go into the database's own table,
  * instead of with every query. PGlite merges a query's parsers into its table (318 types) for every
  * query that brings some, as the adapter's all do: 65 µs a query, a tenth of a ballot's time on the
  * embedded database (BENCHMARKS.md). The results are the same: that merged table is the one the query
@@ -101,12 +101,11 @@ function open(target: DatabaseTarget): OpenedDatabase {
  * which the adapter's parsers leave alone.
  */
 function withParsersOnce(pglite: PGlite): PGlite {
-	const merged = new WeakSet<object>();
 	const once = <T extends QueryOptions>(options?: T) => {
 		if (!options?.parsers) return options;
-		if (!merged.has(options.parsers)) {
-			Object.assign(pglite.parsers, options.parsers);
-			merged.add(options.parsers);
+		// Checked at every query (24 entries): PGlite writes its table again if refreshArrayTypes() is called.
+		for (const [type, parser] of Object.entries(options.parsers)) {
+			if (pglite.parsers[type] !== parser) pglite.parsers[type] = parser;
 		}
 		return { ...options, parsers: undefined };
 	};
