@@ -231,7 +231,6 @@ test('an app process killed (SIGKILL) right after acknowledging ballots loses no
 		// machine both were sometimes answered before the kill landed: nothing was cut off.)
 		const queue = [...voters];
 		let killed: Promise<void> | undefined;
-		let killing = false;
 		const send = async (voter: (typeof voters)[number]) => {
 			const answer = await sendBallot(server.origin, voter.token, voter.picks, voter.stamp).catch(
 				() => undefined
@@ -240,13 +239,11 @@ test('an app process killed (SIGKILL) right after acknowledging ballots loses no
 			else cutOff.push(voter);
 		};
 		const phone = async () => {
-			while (!killing && queue.length > 0) {
+			while (!killed && queue.length > 0) {
 				await send(queue.shift()!);
-				if (acknowledged.size >= 10 && !killing) {
-					killing = true;
+				if (acknowledged.size >= 10 && !killed) {
 					const burst = queue.splice(0, 5).map(send);
-					await sleep(1);
-					killed = server.crash();
+					killed = sleep(1).then(() => server.crash());
 					await Promise.all(burst);
 				}
 			}
