@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `node scripts/bench-cast-ballot.mjs --compare <other migrations dir>`: the database side of a ballot,
-// A/B. Builds two PostgreSQL databases, one from this checkout's prisma/migrations and one from another
-// set (e.g. an older commit's, extracted with `git archive <commit> prisma/migrations | tar -x -C /tmp/old`),
-// seeds each with one event in `voting` (60 projects, 1,000 attendees), then runs pgbench against them in
-// turns (A, B, A, B, ...), each turn casting random ballots of 3 picks through cast_ballot exactly as the
-// app calls it. Turns alternate so that a shared machine's load falls on both sides alike; the medians and
-// their ratio are printed. Without --compare, only this checkout is measured.
+// A/B. Builds two databases, one from this checkout's prisma/migrations and one from another set (e.g.
+// an older commit's, extracted with `git archive <commit> prisma/migrations | tar -x -C /tmp/old`),
+// seeds each with one event in `voting` (60 projects, 1,000 signed-in attendees), then casts ballots
+// against them in turns (A, B, A, B, ...): each ballot is the two statements the app sends for it, the
+// session lookup and cast_ballot, as the app of each side's migrations sends them (the app of
+// 20261129080000_planned_once and after calls database functions for both). Random ballots of 3 picks.
+// Turns alternate so that a shared machine's load falls on both sides alike; the medians and their
+// ratio are printed. Without --compare, only this checkout is measured.
 //
 //   --compare DIR   the other migrations directory (its folders hold migration.sql)
 //   --rounds N      turns per side (default 5)
@@ -15,10 +17,13 @@
 //                   CPU time its PostgreSQL backend spent on them (from /proc, so the server must run on
 //                   this machine): microseconds of database CPU per ballot. Unlike ballots per second,
 //                   CPU time hardly moves when other work shares the machine.
+//   --embedded N    instead of a PostgreSQL server: the embedded database (PGlite, in this process, in a
+//                   temporary directory per side), N ballots per turn one after the other, and the CPU
+//                   time this process spent on them: microseconds per ballot.
 // Environment: BENCH_SERVER_URL (default postgresql://postgres@127.0.0.1:5432/postgres); the databases
 // are <its name>_cast_a and _cast_b, DROPPED and created again.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +36,8 @@ const { values: args } = parseArgs({
 		rounds: { type: 'string', default: '5' },
 		seconds: { type: 'string', default: '10' },
 		clients: { type: 'string', default: '8' },
-		cpu: { type: 'string' }
+		cpu: { type: 'string' },
+		embedded: { type: 'string' }
 	}
 });
 const server = new URL(process.env.BENCH_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
@@ -61,27 +67,56 @@ CREATE TABLE bench_voters AS SELECT row_number() OVER (ORDER BY u.email) AS n, u
 CREATE TABLE bench_projects AS SELECT row_number() OVER (ORDER BY p.join_code) AS n, p.id FROM projects p;
 CREATE UNIQUE INDEX ON bench_voters (n);
 CREATE UNIQUE INDEX ON bench_projects (n);
+INSERT INTO sessions (id, user_id, expires_at)
+	SELECT 'bench-session-' || n, id, now() + interval '1 day' FROM bench_voters;
 ANALYZE;
 `;
 
-// As src/lib/server/voting.ts calls it (event by slug; the client address when the function takes one).
-const castScript = (withClient) => `\\set v random(1, 1000)
-\\set p random(1, 58)
-SELECT b.outcome FROM (SELECT id FROM events WHERE slug = 'bench' AND deleted_at IS NULL) AS e,
-	LATERAL cast_ballot((SELECT id FROM bench_voters WHERE n = :v), e.id, NULL::text,
-		ARRAY(SELECT id FROM bench_projects WHERE n BETWEEN :p AND :p + 2), NULL::uuid, NULL::bigint, NULL::uuid${
-			withClient ? `, '198.51.100.' || (:v % 200)` : ''
-		}) AS b;
-`;
+/**
+ * The two statements of a ballot, as the app of a side's migrations sends them (src/lib/server/auth/
+ * sessions.ts, then src/lib/server/voting.ts: event by slug, the client address when cast_ballot takes
+ * one), for voter number `v` and picks from project number `p` on, given as SQL (pgbench's :v, or $1).
+ */
+function ballotStatements(side, v, p) {
+	const voter = `(SELECT id FROM bench_voters WHERE n = ${v})`;
+	const picks = `ARRAY(SELECT id FROM bench_projects WHERE n BETWEEN ${p} AND ${p} + 2)`;
+	const stamp = `NULL::uuid, NULL::bigint, NULL::uuid${side.takesClient ? `, '198.51.100.' || (${v} % 200)` : ''}`;
+	if (side.planned) {
+		return [
+			`SELECT id, user_id, expires_at, email, first_name, last_name, display_name, profile_complete,
+				is_platform_admin, locale FROM session_of('bench-session-' || ${v})`,
+			`SELECT outcome FROM cast_ballot(${voter}, NULL::uuid, 'bench', ${picks}, ${stamp})`
+		];
+	}
+	return [
+		`SELECT s.id, s.user_id, s.expires_at, u.email, u.first_name, u.last_name, u.display_name,
+			u.profile_completed_at IS NOT NULL, u.platform_admin_since IS NOT NULL, u.locale
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = 'bench-session-' || ${v}`,
+		`SELECT b.outcome FROM (SELECT id FROM events WHERE slug = 'bench' AND deleted_at IS NULL) AS e,
+			LATERAL cast_ballot(${voter}, e.id, NULL::text, ${picks}, ${stamp}) AS b`
+	];
+}
+
+const castScript = (side) =>
+	`\\set v random(1, 1000)\n\\set p random(1, 58)\n${ballotStatements(side, ':v', ':p')
+		.map((statement) => `${statement.replace(/\s*\n\s*/g, ' ')};\n`)
+		.join('')}`;
+
+const migrationFolders = (dir) =>
+	readdirSync(dir, { withFileTypes: true })
+		.filter((entry) => entry.isDirectory())
+		.map((entry) => entry.name)
+		.sort();
+
+/** What the app of a side's migrations calls: cast_ballot's arguments, and whether it has session_of. */
+const sideFacts = `SELECT (SELECT count(*) FROM pg_proc WHERE proname = 'cast_ballot' AND pronargs = 8) = 1
+	AS "takesClient", EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'session_of') AS "planned"`;
 
 function prepare(name, migrationsDir) {
 	const url = urlOf(name);
 	run('psql', [server.toString(), '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
 	run('psql', [server.toString(), '-qc', `CREATE DATABASE ${name}`]);
-	const folders = readdirSync(migrationsDir, { withFileTypes: true })
-		.filter((entry) => entry.isDirectory())
-		.map((entry) => entry.name)
-		.sort();
+	const folders = migrationFolders(migrationsDir);
 	for (const folder of folders) {
 		run('psql', [
 			url,
@@ -94,16 +129,34 @@ function prepare(name, migrationsDir) {
 		]);
 	}
 	run('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1'], SEED);
-	const takesClient =
-		run('psql', [
-			url,
-			'-tAc',
-			"SELECT count(*) FROM pg_proc WHERE proname = 'cast_ballot' AND pronargs = 8"
-		]).trim() === '1';
+	const [takesClient, planned] = run('psql', [url, '-tAF,', '-c', sideFacts])
+		.trim()
+		.split(',')
+		.map((value) => value === 't');
+	const side = { name, url, migrations: folders.length, takesClient, planned };
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'podium-cast-'));
-	const script = path.join(dir, 'cast.sql');
-	writeFileSync(script, castScript(takesClient));
-	return { name, url, script, migrations: folders.length, takesClient };
+	side.script = path.join(dir, 'cast.sql');
+	writeFileSync(side.script, castScript(side));
+	return side;
+}
+
+/** A side on the embedded database: PGlite in a temporary directory, opened in this process. */
+async function prepareEmbedded(name, migrationsDir) {
+	const { PGlite } = await import('@electric-sql/pglite');
+	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'podium-cast-embedded-'));
+	const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+	const folders = migrationFolders(migrationsDir);
+	for (const folder of folders) {
+		await pglite.transaction((tx) =>
+			tx.exec(readFileSync(path.join(migrationsDir, folder, 'migration.sql'), 'utf8'))
+		);
+	}
+	await pglite.exec(SEED);
+	const [facts] = (await pglite.query(sideFacts)).rows;
+	const side = { name, migrations: folders.length, ...facts, pglite, dir };
+	side.statements = ballotStatements(side, '$1', '$2');
+	return side;
 }
 
 function turn(side) {
@@ -130,11 +183,12 @@ const median = (xs) => {
 	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const sides = [prepare(`${base}_cast_a`, path.join(root, 'prisma', 'migrations'))];
-if (args.compare) sides.push(prepare(`${base}_cast_b`, path.resolve(args.compare)));
+const prepareSide = args.embedded ? prepareEmbedded : prepare;
+const sides = [await prepareSide(`${base}_cast_a`, path.join(root, 'prisma', 'migrations'))];
+if (args.compare) sides.push(await prepareSide(`${base}_cast_b`, path.resolve(args.compare)));
 for (const side of sides) {
 	console.log(
-		`[cast] ${side.name}: ${side.migrations} migrations, cast_ballot ${side.takesClient ? 'with' : 'without'} the client address`
+		`[cast] ${side.name}${args.embedded ? ' (embedded)' : ''}: ${side.migrations} migrations, cast_ballot ${side.takesClient ? 'with' : 'without'} the client address, ${side.planned ? 'session_of' : 'the session lookup sent as a statement'}`
 	);
 }
 // The CPU time (user + system) a backend process has used so far, in seconds.
@@ -144,24 +198,21 @@ function cpuSecondsOf(pid) {
 	return ticks / Number(run('getconf', ['CLK_TCK']).trim());
 }
 
+const randomBallot = () => [1 + Math.floor(Math.random() * 1000), 1 + Math.floor(Math.random() * 58)];
+
 // One turn of --cpu: N random ballots of 3 picks, as the pgbench script casts them.
 async function cpuTurn(side, ballots) {
 	const client = new pg.Client({ connectionString: side.url });
 	await client.connect();
 	try {
 		const [{ pid }] = (await client.query('SELECT pg_backend_pid() AS pid')).rows;
-		const cast = `SELECT b.outcome FROM (SELECT id FROM events WHERE slug = 'bench' AND deleted_at IS NULL) AS e,
-			LATERAL cast_ballot((SELECT id FROM bench_voters WHERE n = $1), e.id, NULL::text,
-				ARRAY(SELECT id FROM bench_projects WHERE n BETWEEN $2 AND $2 + 2), NULL::uuid, NULL::bigint, NULL::uuid${
-					side.takesClient ? `, '198.51.100.' || ($1 % 200)` : ''
-				}) AS b`;
+		const [session, cast] = ballotStatements(side, '$1', '$2');
 		// Warm the backend's caches and plans first: a fresh connection is slow for its first ballots.
-		const one = () =>
-			client.query({
-				name: 'cast',
-				text: cast,
-				values: [1 + Math.floor(Math.random() * 1000), 1 + Math.floor(Math.random() * 58)]
-			});
+		const one = async () => {
+			const [v, p] = randomBallot();
+			await client.query({ name: 'session', text: session, values: [v] });
+			await client.query({ name: 'cast', text: cast, values: [v, p] });
+		};
 		for (let i = 0; i < 200; i++) await one();
 		const before = cpuSecondsOf(pid);
 		for (let i = 0; i < ballots; i++) await one();
@@ -171,20 +222,45 @@ async function cpuTurn(side, ballots) {
 	}
 }
 
+// One turn of --embedded: N random ballots of 3 picks on the side's PGlite, and this process's CPU time.
+async function embeddedTurn(side, ballots) {
+	const [session, cast] = side.statements;
+	const one = async () => {
+		const [v, p] = randomBallot();
+		await side.pglite.query(session, [v]);
+		await side.pglite.query(cast, [v, p]);
+	};
+	for (let i = 0; i < 100; i++) await one();
+	const before = process.cpuUsage();
+	for (let i = 0; i < ballots; i++) await one();
+	const used = process.cpuUsage(before);
+	return (used.user + used.system) / ballots;
+}
+
 const results = sides.map(() => []);
-const unit = args.cpu ? 'µs of CPU per ballot' : 'ballots/s';
+const perBallot = args.cpu ?? args.embedded;
+const unit = perBallot ? 'µs of CPU per ballot' : 'ballots/s';
 for (let round = 1; round <= Number(args.rounds); round++) {
 	for (const [i, side] of sides.entries()) {
-		const value = args.cpu ? await cpuTurn(side, Number(args.cpu)) : turn(side);
+		const value = args.embedded
+			? await embeddedTurn(side, Number(args.embedded))
+			: args.cpu
+				? await cpuTurn(side, Number(args.cpu))
+				: turn(side);
 		results[i].push(value);
 		console.log(`[cast] round ${round}: ${side.name} ${value.toFixed(0)} ${unit}`);
 	}
+}
+for (const side of sides) {
+	if (!side.pglite) continue;
+	await side.pglite.close();
+	rmSync(side.dir, { recursive: true, force: true });
 }
 const medians = results.map(median);
 sides.forEach((side, i) => console.log(`[cast] median ${side.name}: ${medians[i].toFixed(0)} ${unit}`));
 if (sides.length === 2) {
 	// As a ratio of speed: above 1, this checkout casts more ballots with the same database.
-	const speed = (a, b) => (args.cpu ? b / a : a / b);
+	const speed = (a, b) => (perBallot ? b / a : a / b);
 	console.log(`[cast] speed of this checkout / other = ${speed(medians[0], medians[1]).toFixed(3)}`);
 	const perRound = results[0].map((a, i) => speed(a, results[1][i]));
 	console.log(

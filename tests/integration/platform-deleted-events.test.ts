@@ -82,7 +82,20 @@ describe('a soft-deleted event', () => {
 		const votes = await db.vote.count();
 		await refusal(castBallot(s.teammate.id, s.event.id, [s.others[0].id]), 404);
 		await refusal(castBallotAt(s.teammate.id, s.event.slug, [s.others[0].id]), 404);
+		// The database function refuses it itself, for any caller, by id and by slug.
+		for (const [id, slug] of [
+			[s.event.id, null],
+			[null, s.event.slug]
+		]) {
+			const [cast] = await db.$queryRaw<{ outcome: string }[]>`SELECT outcome
+				FROM cast_ballot(${s.teammate.id}::uuid, ${id}::uuid, ${slug}::text, ARRAY[${s.others[0].id}]::uuid[])`;
+			expect(cast.outcome).toBe('event_not_found');
+		}
 		expect(await db.vote.count()).toBe(votes);
+		const attendance = await db.eventAttendee.findFirstOrThrow({
+			where: { eventId: s.event.id, userId: s.teammate.id }
+		});
+		expect(attendance.ballotSavedAt).toBeNull();
 	});
 
 	it('hides its published leaderboard from everyone, its owner included', async () => {

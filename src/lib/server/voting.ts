@@ -223,10 +223,9 @@ async function recordBallot(
 	const slug = 'slug' in event ? event.slug : null;
 
 	// The checks and the writes happen in the database function cast_ballot (its migrations explain why
-	// and how concurrent ballots of one voter are serialised): one round trip per ballot.
-	// saved_picks and saved_at are set for every outcome that is not a refusal.
-	// A soft-deleted event takes no ballots: cast_ballot is called once per event row found here that is
-	// not deleted (LATERAL), so for a deleted or unknown event it never runs and no row comes back.
+	// and how concurrent ballots of one voter are serialised): one round trip per ballot, one statement
+	// whose plans the database keeps (20261129080000_planned_once). A deleted or unknown event is
+	// event_not_found. saved_picks and saved_at are set for every outcome that is not a refusal.
 	let rows: {
 		outcome: string;
 		ballot_event: string | null;
@@ -236,17 +235,14 @@ async function recordBallot(
 	}[];
 	try {
 		rows = await db.$queryRaw`
-			SELECT b.outcome, b.ballot_event, b.vote_limit, b.saved_picks, b.saved_at
-			FROM (SELECT id FROM events
-					WHERE (id = ${eventId}::uuid OR slug = ${slug}::text) AND deleted_at IS NULL) AS e,
-				LATERAL cast_ballot(${voterId}::uuid, e.id, NULL::text, ${projectIds}::uuid[],
-					${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid,
-					${client ?? null}::text) AS b`;
+			SELECT outcome, ballot_event, vote_limit, saved_picks, saved_at
+			FROM cast_ballot(${voterId}::uuid, ${eventId}::uuid, ${slug}::text, ${projectIds}::uuid[],
+				${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid,
+				${client ?? null}::text)`;
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
-	if (rows.length === 0) throw new RuleViolation(m.server_event_not_found(), 404);
-	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = rows[0];
+	const [{ outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt }] = rows;
 	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;

@@ -58,14 +58,13 @@ export async function validateSessionToken(
 ): Promise<SessionValidation> {
 	const none = { session: null, user: null, renewed: false } as const;
 	if (!looksLikeToken(token)) return none;
-	// One statement for the session and its user: it runs on every request of a signed-in person.
+	// One statement for the session and its user: it runs on every request of a signed-in person. The
+	// database function session_of keeps its plan (prisma/migrations/20261129080000_planned_once).
 	const [row] = await db.$queryRaw<SessionRow[]>`
-		SELECT s.id, s.user_id AS "userId", s.expires_at AS "expiresAt", u.email, u.first_name AS "firstName",
-			u.last_name AS "lastName", u.display_name AS "displayName",
-			u.profile_completed_at IS NOT NULL AS "profileComplete",
-			u.platform_admin_since IS NOT NULL AS "isPlatformAdmin", u.locale
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ${hashToken(token)}`;
+		SELECT id, user_id AS "userId", expires_at AS "expiresAt", email, first_name AS "firstName",
+			last_name AS "lastName", display_name AS "displayName", profile_complete AS "profileComplete",
+			is_platform_admin AS "isPlatformAdmin", locale
+		FROM session_of(${hashToken(token)})`;
 	if (!row) return none;
 	if (row.expiresAt.getTime() <= now.getTime()) {
 		await db.session.deleteMany({ where: { id: row.id } });
