@@ -75,30 +75,38 @@ ANALYZE;
 /**
  * The two statements of a ballot, as the app of a side's migrations sends them (src/lib/server/auth/
  * sessions.ts, then src/lib/server/voting.ts: event by slug, the client address when cast_ballot takes
- * one), for voter number `v` and picks from project number `p` on, given as SQL (pgbench's :v, or $1).
+ * one). `the` gives the session token, the voter's id, the picks and the client address as SQL: pgbench's
+ * variables looked up in the bench tables, or parameters ($1 the token; $1 the voter, $2 the picks and
+ * $3 the address), as the app sends them.
  */
-function ballotStatements(side, v, p) {
-	const voter = `(SELECT id FROM bench_voters WHERE n = ${v})`;
-	const picks = `ARRAY(SELECT id FROM bench_projects WHERE n BETWEEN ${p} AND ${p} + 2)`;
-	const stamp = `NULL::uuid, NULL::bigint, NULL::uuid${side.takesClient ? `, '198.51.100.' || (${v} % 200)` : ''}`;
+function ballotStatements(side, the) {
+	const stamp = `NULL::uuid, NULL::bigint, NULL::uuid${side.takesClient ? `, ${the.client}` : ''}`;
 	if (side.planned) {
 		return [
 			`SELECT id, user_id, expires_at, email, first_name, last_name, display_name, profile_complete,
-				is_platform_admin, locale FROM session_of('bench-session-' || ${v})`,
-			`SELECT outcome FROM cast_ballot(${voter}, NULL::uuid, 'bench', ${picks}, ${stamp})`
+				is_platform_admin, locale FROM session_of(${the.session})`,
+			`SELECT outcome FROM cast_ballot(${the.voter}, NULL::uuid, 'bench', ${the.picks}, ${stamp})`
 		];
 	}
 	return [
 		`SELECT s.id, s.user_id, s.expires_at, u.email, u.first_name, u.last_name, u.display_name,
 			u.profile_completed_at IS NOT NULL, u.platform_admin_since IS NOT NULL, u.locale
-			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = 'bench-session-' || ${v}`,
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${the.session}`,
 		`SELECT b.outcome FROM (SELECT id FROM events WHERE slug = 'bench' AND deleted_at IS NULL) AS e,
-			LATERAL cast_ballot(${voter}, e.id, NULL::text, ${picks}, ${stamp}) AS b`
+			LATERAL cast_ballot(${the.voter}, e.id, NULL::text, ${the.picks}, ${stamp}) AS b`
 	];
 }
 
+const PGBENCH_BALLOT = {
+	session: `'bench-session-' || :v`,
+	voter: '(SELECT id FROM bench_voters WHERE n = :v)',
+	picks: 'ARRAY(SELECT id FROM bench_projects WHERE n BETWEEN :p AND :p + 2)',
+	client: `'198.51.100.' || (:v % 200)`
+};
+const PARAMETERS = { session: '$1::text', voter: '$1::uuid', picks: '$2::uuid[]', client: '$3::text' };
+
 const castScript = (side) =>
-	`\\set v random(1, 1000)\n\\set p random(1, 58)\n${ballotStatements(side, ':v', ':p')
+	`\\set v random(1, 1000)\n\\set p random(1, 58)\n${ballotStatements(side, PGBENCH_BALLOT)
 		.map((statement) => `${statement.replace(/\s*\n\s*/g, ' ')};\n`)
 		.join('')}`;
 
@@ -155,7 +163,6 @@ async function prepareEmbedded(name, migrationsDir) {
 	await pglite.exec(SEED);
 	const [facts] = (await pglite.query(sideFacts)).rows;
 	const side = { name, migrations: folders.length, ...facts, pglite, dir };
-	side.statements = ballotStatements(side, '$1', '$2');
 	return side;
 }
 
@@ -198,7 +205,17 @@ function cpuSecondsOf(pid) {
 	return ticks / Number(run('getconf', ['CLK_TCK']).trim());
 }
 
-const randomBallot = () => [1 + Math.floor(Math.random() * 1000), 1 + Math.floor(Math.random() * 58)];
+/** The bench's voters and projects, to cast random ballots with parameters, as the app does. */
+async function readBallots(query) {
+	const voters = (await query('SELECT n, id FROM bench_voters ORDER BY n')).rows;
+	const projects = (await query('SELECT id FROM bench_projects ORDER BY n')).rows.map((row) => row.id);
+	/** A random ballot of 3 picks: the session statement's parameters, and cast_ballot's. */
+	return () => {
+		const { n, id } = voters[Math.floor(Math.random() * voters.length)];
+		const first = Math.floor(Math.random() * (projects.length - 2));
+		return [[`bench-session-${n}`], [id, projects.slice(first, first + 3), `198.51.100.${n % 200}`]];
+	};
+}
 
 // One turn of --cpu: N random ballots of 3 picks, as the pgbench script casts them.
 async function cpuTurn(side, ballots) {
@@ -206,12 +223,13 @@ async function cpuTurn(side, ballots) {
 	await client.connect();
 	try {
 		const [{ pid }] = (await client.query('SELECT pg_backend_pid() AS pid')).rows;
-		const [session, cast] = ballotStatements(side, '$1', '$2');
+		const [session, cast] = ballotStatements(side, PARAMETERS);
+		const randomBallot = await readBallots((sql) => client.query(sql));
 		// Warm the backend's caches and plans first: a fresh connection is slow for its first ballots.
 		const one = async () => {
-			const [v, p] = randomBallot();
-			await client.query({ name: 'session', text: session, values: [v] });
-			await client.query({ name: 'cast', text: cast, values: [v, p] });
+			const [sessionValues, castValues] = randomBallot();
+			await client.query({ text: session, values: sessionValues });
+			await client.query({ text: cast, values: castValues.slice(0, side.takesClient ? 3 : 2) });
 		};
 		for (let i = 0; i < 200; i++) await one();
 		const before = cpuSecondsOf(pid);
@@ -224,11 +242,12 @@ async function cpuTurn(side, ballots) {
 
 // One turn of --embedded: N random ballots of 3 picks on the side's PGlite, and this process's CPU time.
 async function embeddedTurn(side, ballots) {
-	const [session, cast] = side.statements;
+	const [session, cast] = ballotStatements(side, PARAMETERS);
+	const randomBallot = await readBallots((sql) => side.pglite.query(sql));
 	const one = async () => {
-		const [v, p] = randomBallot();
-		await side.pglite.query(session, [v]);
-		await side.pglite.query(cast, [v, p]);
+		const [sessionValues, castValues] = randomBallot();
+		await side.pglite.query(session, sessionValues);
+		await side.pglite.query(cast, castValues.slice(0, side.takesClient ? 3 : 2));
 	};
 	for (let i = 0; i < 100; i++) await one();
 	const before = process.cpuUsage();
