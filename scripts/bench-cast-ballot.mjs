@@ -142,8 +142,8 @@ function prepare(name, migrationsDir) {
 		.split(',')
 		.map((value) => value === 't');
 	const side = { name, url, migrations: folders.length, takesClient, planned };
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'podium-cast-'));
-	side.script = path.join(dir, 'cast.sql');
+	side.dir = mkdtempSync(path.join(os.tmpdir(), 'podium-cast-'));
+	side.script = path.join(side.dir, 'cast.sql');
 	writeFileSync(side.script, castScript(side));
 	return side;
 }
@@ -270,9 +270,9 @@ for (let round = 1; round <= Number(args.rounds); round++) {
 		console.log(`[cast] round ${round}: ${side.name} ${value.toFixed(0)} ${unit}`);
 	}
 }
+// The temporary directories go: pgbench's scripts, the embedded databases.
 for (const side of sides) {
-	if (!side.pglite) continue;
-	await side.pglite.close();
+	await side.pglite?.close();
 	rmSync(side.dir, { recursive: true, force: true });
 }
 const medians = results.map(median);
