@@ -162,8 +162,7 @@ async function prepareEmbedded(name, migrationsDir) {
 	}
 	await pglite.exec(SEED);
 	const [facts] = (await pglite.query(sideFacts)).rows;
-	const side = { name, migrations: folders.length, ...facts, pglite, dir };
-	return side;
+	return { name, migrations: folders.length, ...facts, pglite, dir };
 }
 
 function turn(side) {
@@ -205,15 +204,22 @@ function cpuSecondsOf(pid) {
 	return ticks / Number(run('getconf', ['CLK_TCK']).trim());
 }
 
-/** The bench's voters and projects, to cast random ballots with parameters, as the app does. */
-async function readBallots(query) {
-	const voters = (await query('SELECT n, id FROM bench_voters ORDER BY n')).rows;
-	const projects = (await query('SELECT id FROM bench_projects ORDER BY n')).rows.map((row) => row.id);
-	/** A random ballot of 3 picks: the session statement's parameters, and cast_ballot's. */
-	return () => {
+/**
+ * A function that casts one random ballot of 3 picks on `database` (a pg client or a PGlite), its ids as
+ * parameters, as the app sends them: the session lookup, then cast_ballot.
+ */
+async function ballotCaster(side, database) {
+	const [session, cast] = ballotStatements(side, PARAMETERS);
+	const voters = (await database.query('SELECT n, id FROM bench_voters ORDER BY n')).rows;
+	const projects = (await database.query('SELECT id FROM bench_projects ORDER BY n')).rows.map(
+		(row) => row.id
+	);
+	return async () => {
 		const { n, id } = voters[Math.floor(Math.random() * voters.length)];
 		const first = Math.floor(Math.random() * (projects.length - 2));
-		return [[`bench-session-${n}`], [id, projects.slice(first, first + 3), `198.51.100.${n % 200}`]];
+		const picks = projects.slice(first, first + 3);
+		await database.query(session, [`bench-session-${n}`]);
+		await database.query(cast, side.takesClient ? [id, picks, `198.51.100.${n % 200}`] : [id, picks]);
 	};
 }
 
@@ -223,14 +229,8 @@ async function cpuTurn(side, ballots) {
 	await client.connect();
 	try {
 		const [{ pid }] = (await client.query('SELECT pg_backend_pid() AS pid')).rows;
-		const [session, cast] = ballotStatements(side, PARAMETERS);
-		const randomBallot = await readBallots((sql) => client.query(sql));
+		const one = await ballotCaster(side, client);
 		// Warm the backend's caches and plans first: a fresh connection is slow for its first ballots.
-		const one = async () => {
-			const [sessionValues, castValues] = randomBallot();
-			await client.query({ text: session, values: sessionValues });
-			await client.query({ text: cast, values: castValues.slice(0, side.takesClient ? 3 : 2) });
-		};
 		for (let i = 0; i < 200; i++) await one();
 		const before = cpuSecondsOf(pid);
 		for (let i = 0; i < ballots; i++) await one();
@@ -242,13 +242,7 @@ async function cpuTurn(side, ballots) {
 
 // One turn of --embedded: N random ballots of 3 picks on the side's PGlite, and this process's CPU time.
 async function embeddedTurn(side, ballots) {
-	const [session, cast] = ballotStatements(side, PARAMETERS);
-	const randomBallot = await readBallots((sql) => side.pglite.query(sql));
-	const one = async () => {
-		const [sessionValues, castValues] = randomBallot();
-		await side.pglite.query(session, sessionValues);
-		await side.pglite.query(cast, castValues.slice(0, side.takesClient ? 3 : 2));
-	};
+	const one = await ballotCaster(side, side.pglite);
 	for (let i = 0; i < 100; i++) await one();
 	const before = process.cpuUsage();
 	for (let i = 0; i < ballots; i++) await one();
