@@ -2,6 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import {
 	decodeCursor,
+	exportActivity,
 	listActivity,
 	readActivityFilters,
 	type ActivityFilters
@@ -225,6 +226,47 @@ describe('the activity log', () => {
 		const audit = await db.platformAuditLog.findFirstOrThrow({ where: { action: 'activity_exported' } });
 		expect(audit).toMatchObject({ actorId: admin.id });
 		expect(audit.details).toMatchObject({ filters: { from: '2005-07-07', to: '2005-07-07' } });
+	});
+
+	it('streams the whole log batch after batch, across entries of one instant, in the list order', async () => {
+		const admin = await makeAdmin('root.batches@example.test');
+		const same = at('2003-03-03T12:00:00.250Z');
+		const rows = (prefix: string) =>
+			Array.from({ length: 12 }, (_, i) => ({
+				actorName: `${prefix} <batches@example.test>`,
+				action: 'attendee_added',
+				summary: `${prefix}${i}, "quoted"`,
+				createdAt: i % 3 ? same : new Date(same.getTime() - i * 1000)
+			}));
+		await db.platformAuditLog.createMany({ data: rows('p') });
+		await db.eventAuditLog.createMany({ data: rows('e').map((r) => ({ ...r, eventName: 'Batch Bash' })) });
+		const filters = { from: '2003-03-03', to: '2003-03-03' };
+
+		const listed: Awaited<ReturnType<typeof listActivity>>['entries'] = [];
+		let cursor: ReturnType<typeof decodeCursor>;
+		do {
+			const page = await listActivity(filters, cursor);
+			listed.push(...page.entries);
+			cursor = decodeCursor(page.next ?? null);
+		} while (cursor);
+		expect(listed).toHaveLength(24);
+
+		// Batches of 5: 16 of the 24 entries share one instant, so most batches end inside a tie.
+		let text = '';
+		for await (const lines of await exportActivity(admin, filters, { batchSize: 5 })) text += lines;
+		expect(parseCsv(text)).toEqual(
+			listed.map((e) => [
+				e.createdAt.toISOString().slice(0, 19).replace('T', ' '),
+				e.source === 'platform' ? 'platform admin' : 'event owner',
+				e.actorName,
+				e.action,
+				e.summary,
+				e.reason ?? '',
+				e.eventName ?? '',
+				e.eventSlug ?? '',
+				e.id
+			])
+		);
 	});
 });
 
