@@ -10,6 +10,7 @@ import {
 import { GET as activityCsv } from '../../src/routes/admin/activity/activity.csv/+server';
 import { GET as projectsCsv } from '../../src/routes/admin/exports/projects.csv/+server';
 import { exportProjects, previewExport } from '../../src/lib/server/platform/project-exports';
+import { csvLine } from '../../src/lib/server/admin/csv';
 import { db } from '../helpers/db';
 import * as make from '../helpers/factories';
 
@@ -253,7 +254,8 @@ describe('the activity log', () => {
 
 		// Batches of 5: 16 of the 24 entries share one instant, so most batches end inside a tie.
 		let text = '';
-		for await (const lines of await exportActivity(admin, filters, { batchSize: 5 })) text += lines;
+		for await (const rows of await exportActivity(admin, filters, { batchSize: 5 }))
+			text += rows.map(csvLine).join('');
 		expect(parseCsv(text)).toEqual(
 			listed.map((e) => [
 				e.createdAt.toISOString().slice(0, 19).replace('T', ' '),

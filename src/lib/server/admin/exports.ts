@@ -11,21 +11,20 @@ import { toCsv } from './csv.ts';
 const EXPORT_BATCH = 1_000;
 
 /** One batch as the database sends it: its lines, how many rows it read, and where the next begins. */
-export interface LinesBatch {
+interface LinesBatch {
 	text: string | null;
 	rows: number;
 	// The last row's keys (its time and its id), as the database writes them and reads them back.
 	last: [at: string, id: string] | null;
 }
 
-/** Where the next batch begins: the last row's time and id, as the database wrote them. */
-export interface After {
+interface After {
 	at: string;
 	id: string;
 }
 
 /** The lines of every batch in turn, each batch read after the last row of the one before. */
-export async function* keysetLines(
+async function* keysetLines(
 	readBatch: (after: After | undefined) => Promise<LinesBatch[]>,
 	batchSize: number
 ): AsyncGenerator<string> {
@@ -59,7 +58,7 @@ export async function downloadTimeZone(timeZone: string): Promise<string> {
 }
 
 /** A time as spreadsheets read it, as formatCsvDate() writes UTC ones: "2025-03-01 14:05:09" in the zone. */
-export function csvTime(column: Prisma.Sql, timeZone: string) {
+function csvTime(column: Prisma.Sql, timeZone: string) {
 	return Prisma.sql`to_char(${column} AT TIME ZONE ${timeZone}, 'YYYY-MM-DD HH24:MI:SS')`;
 }
 

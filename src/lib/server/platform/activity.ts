@@ -1,4 +1,3 @@
-import { csvTime, keysetLines, type After, type LinesBatch } from '../admin/exports.ts';
 import { db } from '../db.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { AuditAction } from '../admin/audit.ts';
@@ -136,13 +135,14 @@ function containing(text: string): string {
 	return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function where(table: 'p' | 'l', filters: ActivityFilters, after?: After): Prisma.Sql {
+function where(table: 'p' | 'l', filters: ActivityFilters, cursor?: ActivityCursor): Prisma.Sql {
 	const t = Prisma.raw(table);
 	const parts: Prisma.Sql[] = [];
-	if (after) {
+	if (cursor) {
 		// Spelled out rather than a row comparison, so that the created_at index bounds the scan.
-		parts.push(Prisma.sql`${t}."created_at" <= ${after.at}::timestamptz
-			AND (${t}."created_at" < ${after.at}::timestamptz OR ${t}."id" < ${after.id}::uuid)`);
+		const at = cursor.createdAt.toISOString();
+		parts.push(Prisma.sql`${t}."created_at" <= ${at}::timestamptz
+			AND (${t}."created_at" < ${at}::timestamptz OR ${t}."id" < ${cursor.id}::uuid)`);
 	}
 	if (filters.actor) parts.push(Prisma.sql`${t}."actor_name" ILIKE ${containing(filters.actor)}`);
 	if (filters.kind) parts.push(Prisma.sql`${t}."action" = ${filters.kind}`);
@@ -178,8 +178,8 @@ interface Row {
 	event_slug: string | null;
 }
 
-/** The statement for up to `limit` entries after `after` (or the newest), newest first. */
-function activitySql(filters: ActivityFilters, limit: number, after?: After): Prisma.Sql {
+/** Up to `limit` entries after `cursor` (or the newest), newest first: one query. */
+async function readActivity(filters: ActivityFilters, limit: number, cursor?: ActivityCursor) {
 	// With an event filter, the matching rows are found first (through the event id and name indexes) and
 	// then sorted: "OFFSET 0" keeps the planner from walking the created_at index in the hope of meeting
 	// an old event's few rows early, which reads most of the log.
@@ -193,7 +193,7 @@ function activitySql(filters: ActivityFilters, limit: number, after?: After): Pr
 			newest(Prisma.sql`SELECT 'platform' AS "source", p."id", p."created_at", p."actor_name", p."action",
 				p."summary", p."reason", e."name" AS "event_name", e."slug" AS "event_slug"
 			FROM "platform_audit_log" p LEFT JOIN "events" e ON e."id" = p."target_event_id"
-			${where('p', filters, after)}`)
+			${where('p', filters, cursor)}`)
 		);
 	}
 	if (filters.source !== 'platform') {
@@ -201,18 +201,13 @@ function activitySql(filters: ActivityFilters, limit: number, after?: After): Pr
 			newest(Prisma.sql`SELECT 'event' AS "source", l."id", l."created_at", l."actor_name", l."action",
 				l."summary", NULL AS "reason", l."event_name", e."slug" AS "event_slug"
 			FROM "event_audit_log" l LEFT JOIN "events" e ON e."id" = l."event_id"
-			${where('l', filters, after)}`)
+			${where('l', filters, cursor)}`)
 		);
 	}
-	return Prisma.sql`SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) AS "merged"
+	const rows = await db.$queryRaw<Row[]>`
+		SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) AS "merged"
 		ORDER BY "created_at" DESC, "id" DESC LIMIT ${limit}`;
-}
-
-/** A page of the activity log and the cursor of the next one (none on the last page). */
-export async function listActivity(filters: ActivityFilters, cursor?: ActivityCursor) {
-	const after = cursor && { at: cursor.createdAt.toISOString(), id: cursor.id };
-	const rows = await db.$queryRaw<Row[]>(activitySql(filters, ACTIVITY_PAGE_SIZE + 1, after));
-	const entries = rows.map((row): ActivityEntry => ({
+	return rows.map((row): ActivityEntry => ({
 		source: row.source,
 		id: row.id,
 		createdAt: row.created_at,
@@ -223,12 +218,14 @@ export async function listActivity(filters: ActivityFilters, cursor?: ActivityCu
 		eventName: row.event_name,
 		eventSlug: row.event_slug
 	}));
-	const page = entries.slice(0, ACTIVITY_PAGE_SIZE);
-	const last = page.at(-1);
-	return {
-		entries: page,
-		next: entries.length > ACTIVITY_PAGE_SIZE && last ? encodeCursor(last) : undefined
-	};
+}
+
+/** A page of the activity log and the cursor of the next one (none on the last page). */
+export async function listActivity(filters: ActivityFilters, cursor?: ActivityCursor) {
+	const rows = await readActivity(filters, ACTIVITY_PAGE_SIZE + 1, cursor);
+	const entries = rows.slice(0, ACTIVITY_PAGE_SIZE);
+	const last = entries.at(-1);
+	return { entries, next: rows.length > ACTIVITY_PAGE_SIZE && last ? encodeCursor(last) : undefined };
 }
 
 export const ACTIVITY_CSV_HEADER = [
@@ -246,15 +243,14 @@ export const ACTIVITY_CSV_HEADER = [
 const EXPORT_BATCH = 1_000;
 
 /**
- * Records the export of the activity log (with its filters) and returns its CSV lines, read in keyset
- * batches of 1,000 as the download is sent. The database writes each batch's lines (csv_cell(), as the
- * event downloads do: exports.ts); times in UTC, as the header says.
+ * Records the export of the activity log (with its filters) and returns its rows, read in keyset
+ * batches of 1,000 as the download is sent.
  */
 export async function exportActivity(
 	actor: PlatformActor,
 	filters: ActivityFilters,
 	{ batchSize = EXPORT_BATCH } = {}
-): Promise<AsyncGenerator<string>> {
+) {
 	await db.$transaction((tx) =>
 		recordPlatformAction(tx, {
 			actor,
@@ -263,19 +259,28 @@ export async function exportActivity(
 			details: { filters: { ...filters } }
 		})
 	);
-	return keysetLines(
-		(after) => db.$queryRaw<LinesBatch[]>`
-			WITH batch AS (${activitySql(filters, batchSize, after)})
-			SELECT (SELECT count(*)::int FROM batch) AS "rows",
-				(SELECT ARRAY["created_at"::text, "id"::text] FROM batch ORDER BY "created_at", "id" LIMIT 1) AS "last",
-				(SELECT string_agg(
-					${csvTime(Prisma.sql`"created_at"`, 'UTC')}
-						|| ',' || CASE "source" WHEN 'platform' THEN 'platform admin' ELSE 'event owner' END
-						|| ',' || csv_cell("actor_name") || ',' || csv_cell("action") || ',' || csv_cell("summary")
-						|| ',' || csv_cell("reason") || ',' || csv_cell("event_name") || ',' || csv_cell("event_slug")
-						|| ',' || "id"::text || E'\\r\\n',
-					'' ORDER BY "created_at" DESC, "id" DESC)
-				FROM batch) AS "text"`,
-		batchSize
-	);
+	return activityBatches(filters, batchSize);
+}
+
+// The app writes these lines, not the database as for the event downloads (exports.ts): with six text
+// cells a row, csv_cell() in PostgreSQL cost 5.7 ms more per batch of 1,000 than reading the rows, and
+// the download was no faster (BENCHMARKS.md, issue #12, seventh session).
+async function* activityBatches(filters: ActivityFilters, batchSize: number) {
+	let cursor: ActivityCursor | undefined;
+	for (;;) {
+		const entries = await readActivity(filters, batchSize, cursor);
+		yield entries.map((e) => [
+			e.createdAt,
+			e.source === 'platform' ? 'platform admin' : 'event owner',
+			e.actorName,
+			e.action,
+			e.summary,
+			e.reason,
+			e.eventName,
+			e.eventSlug,
+			e.id
+		]);
+		if (entries.length < batchSize) return;
+		cursor = entries[entries.length - 1];
+	}
 }
