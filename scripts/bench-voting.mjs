@@ -26,8 +26,8 @@
 //   BENCH_EMBEDDED       0 skips the rush on the embedded database; default 1
 //   BENCH_STREAMS        owner's live streams (/events/<slug>/live) to open on a second event of the same
 //                        size before a second rush there: how long they take to open, what they cost the
-//                        ballots (against the first rush, same round) and how soon they hear the last
-//                        ballot; default 0 (skipped)
+//                        ballots (against the mean of the first rush and a third, on a third event once
+//                        they closed) and how soon they hear the last ballot; default 0 (skipped)
 //   WEB_CONCURRENCY      app processes (scripts/serve.mjs); default 1, the best on a 2-core machine
 //   DATABASE_POOL_SIZE   passed on to the app (its connection pool); the app's default when unset
 import { spawn, spawnSync } from 'node:child_process';
@@ -417,14 +417,14 @@ async function viewLeaderboard() {
 }
 
 /** The warm-up, then the rush of `ballots` on the running app; its summary. */
-async function rush(label, warmup, ballots) {
+async function rush(label, warmup, ballots, eventSlug = slug) {
 	const warm = await runPool(
 		chooseBallots(warmup.people, warmup.projects).map((ballot) => () => sendBallot(ballot, 'bench-warmup')),
 		concurrency
 	);
 	log(`warm-up: ${warm.results.filter((r) => r.ok).length} ballots in another event, not counted`);
 	const run = await runPool(
-		ballots.map((ballot) => () => sendBallot(ballot)),
+		ballots.map((ballot) => () => sendBallot(ballot, eventSlug)),
 		concurrency
 	);
 	return { run, summary: summarise(`${label}: ballots (${concurrency} in flight)`, run) };
@@ -534,10 +534,12 @@ async function openLiveStreams(eventSlug, ownerToken, count) {
 }
 
 /**
- * The same rush on a second event while `liveStreams` of its owner's live streams are open: what they
- * cost the ballots and how soon they hear the last one.
+ * The same rush on a second event while `liveStreams` of its owner's live streams are open, then once
+ * more on a third event after they closed: what they cost the ballots (against the mean of the rushes
+ * before and after them, so that a rush's place in the round does not count as their cost) and how soon
+ * they hear the last one.
  */
-async function rushWithStreams(live, warmup, withoutStreams) {
+async function rushWithStreams(live, warmup, before) {
 	const opened = await openLiveStreams('bench-live', live.ownerToken, liveStreams);
 	log(
 		`live: ${liveStreams} streams open in ${(opened.allOpenMs / 1000).toFixed(2)} s ` +
@@ -562,11 +564,21 @@ async function rushWithStreams(live, warmup, withoutStreams) {
 		}
 		const heard = opened.streams.filter((s) => s.voted >= voted).length;
 		const lagMs = performance.now() - ended;
-		const cost = 1 - summary.perSecond / withoutStreams.perSecond;
 		log(
-			`live: every stream heard the last ballot ${heard === liveStreams ? `${lagMs.toFixed(0)} ms after it` : `NOT within 30 s (${heard} of ${liveStreams})`}; ` +
-				`ballots ${summary.perSecond}/s with the streams, ${withoutStreams.perSecond}/s without: ` +
-				`${(cost * 100).toFixed(0)} % fewer`
+			`live: every stream heard the last ballot ${heard === liveStreams ? `${lagMs.toFixed(0)} ms after it` : `NOT within 30 s (${heard} of ${liveStreams})`}`
+		);
+		opened.close();
+		const after = await rush(
+			'PostgreSQL, the streams closed',
+			warmup,
+			chooseBallots(live.after.people, live.after.projects),
+			'bench-after'
+		);
+		const without = (before.perSecond + after.summary.perSecond) / 2;
+		const cost = 1 - summary.perSecond / without;
+		log(
+			`live: ballots ${summary.perSecond}/s with the streams, ${before.perSecond}/s before them and ` +
+				`${after.summary.perSecond}/s after: ${(cost * 100).toFixed(0)} % fewer than the mean of the two`
 		);
 		return {
 			streams: liveStreams,
@@ -574,6 +586,7 @@ async function rushWithStreams(live, warmup, withoutStreams) {
 			p50OpenMs: Math.round(opened.p50OpenMs),
 			lastBallotHeardMs: heard === liveStreams ? Math.round(lagMs) : undefined,
 			ballots: summary,
+			ballotsAfter: after.summary,
 			cost
 		};
 	} finally {
@@ -605,7 +618,10 @@ async function rushOnServer() {
 	const walScene = await seed(databaseUrl, { slug: 'bench-wal', voters: 300, projectCount, prefix: 'walx' });
 	const live =
 		liveStreams > 0
-			? await seed(databaseUrl, { slug: 'bench-live', voters, projectCount, prefix: 'live' })
+			? {
+					...(await seed(databaseUrl, { slug: 'bench-live', voters, projectCount, prefix: 'live' })),
+					after: await seed(databaseUrl, { slug: 'bench-after', voters, projectCount, prefix: 'aftr' })
+				}
 			: undefined;
 	log(`seeded ${people.length} signed-in attendees and ${projects.length} projects`);
 	const app = await startServer({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1' });
