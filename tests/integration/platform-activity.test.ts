@@ -60,6 +60,20 @@ function get(path: string, admin: Awaited<ReturnType<typeof makeAdmin>>) {
 
 const at = (iso: string) => new Date(iso);
 
+/** Every entry the list shows for `filters`, following its "next" links as the page does, and the pages. */
+async function listAllActivity(filters: ActivityFilters) {
+	const entries: Awaited<ReturnType<typeof listActivity>>['entries'] = [];
+	let cursor: ReturnType<typeof decodeCursor>;
+	let pages = 0;
+	do {
+		const page = await listActivity(filters, cursor);
+		entries.push(...page.entries);
+		cursor = decodeCursor(page.next ?? null);
+		pages++;
+	} while (cursor);
+	return { entries, pages };
+}
+
 /** Rows in both logs on one UTC day of 2003 (so that other tests' rows stay out of the way). */
 async function seedBothLogs() {
 	const owner = await make.createUser({ firstName: 'Olga', email: 'olga.owner@example.test' });
@@ -168,15 +182,7 @@ describe('the activity log', () => {
 		await db.eventAuditLog.createMany({ data: eventRows });
 		const filters = { from: '2004-02-02', to: '2004-02-02' };
 
-		const seen: { createdAt: Date; id: string }[] = [];
-		let cursor: ReturnType<typeof decodeCursor>;
-		let pages = 0;
-		do {
-			const page = await listActivity(filters, cursor);
-			seen.push(...page.entries);
-			cursor = decodeCursor(page.next ?? null);
-			pages++;
-		} while (cursor);
+		const { entries: seen, pages } = await listAllActivity(filters);
 		expect(pages).toBe(3);
 		expect(seen).toHaveLength(130);
 		expect(new Set(seen.map((e) => e.id)).size).toBe(130);
@@ -243,13 +249,7 @@ describe('the activity log', () => {
 		await db.eventAuditLog.createMany({ data: rows('e').map((r) => ({ ...r, eventName: 'Batch Bash' })) });
 		const filters = { from: '2003-03-03', to: '2003-03-03' };
 
-		const listed: Awaited<ReturnType<typeof listActivity>>['entries'] = [];
-		let cursor: ReturnType<typeof decodeCursor>;
-		do {
-			const page = await listActivity(filters, cursor);
-			listed.push(...page.entries);
-			cursor = decodeCursor(page.next ?? null);
-		} while (cursor);
+		const { entries: listed } = await listAllActivity(filters);
 		expect(listed).toHaveLength(24);
 
 		// Batches of 5: 16 of the 24 entries share one instant, so most batches end inside a tie.
