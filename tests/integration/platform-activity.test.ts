@@ -401,9 +401,9 @@ describe('the project export', () => {
 		const range = { slugs: [], from: '2007-03-03', to: '2007-03-04', includeDeleted: false };
 		expect(await previewExport(range)).toMatchObject({ eventCount: 2, projects: 5, rows: 7 });
 
-		const batches = await exportProjects(admin, range, 2);
+		const batches = (await exportProjects(admin, range, 2))!.batches;
 		const read: unknown[][][] = [];
-		for await (const batch of batches!) read.push(batch);
+		for await (const batch of batches) read.push(batch);
 		// Batches of two projects (their people rows together), never one query per row.
 		expect(read.map((batch) => new Set(batch.map((row) => row[3])).size)).toEqual([2, 2, 1]);
 		const names = read.flat().map((row) => row[2]);

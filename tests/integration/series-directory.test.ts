@@ -157,9 +157,9 @@ describe('series permissions', () => {
 		const selection = readExportSelection(new URLSearchParams({ series: series.id }));
 		const { events } = await resolveExportEvents(selection);
 		expect(events.map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
-		const batches = await exportProjects(actor, selection);
+		const batches = (await exportProjects(actor, selection))!.batches;
 		const rows = [];
-		for await (const batch of batches!) rows.push(...batch);
+		for await (const batch of batches) rows.push(...batch);
 		expect(rows.map((row) => row[1]).sort()).toEqual([a.slug, b.slug].sort());
 		const audit = await db.platformAuditLog.findFirstOrThrow({
 			where: { actorId: actor.id, action: 'projects_exported' }

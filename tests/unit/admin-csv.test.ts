@@ -161,6 +161,123 @@ describe('streamed CSV downloads', () => {
 	});
 });
 
+describe('the same file asked for at the same moment', () => {
+	const decode = (bytes: ArrayBuffer) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+	const nextTick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+	it('is read once for the requests that wait for their turn, and anew for a request after its reading began', async () => {
+		// Four downloads hold every turn until the gate opens.
+		let open!: () => void;
+		const gate = new Promise<void>((resolve) => (open = resolve));
+		const holders = Array.from({ length: 4 }, (_, n) =>
+			csvStreamResponse(
+				'x.csv',
+				['H'],
+				(async function* () {
+					await gate;
+					yield `holder ${n}\r\n`;
+				})()
+			)
+		);
+		const holding = holders.map((response) => response.arrayBuffer());
+		await nextTick();
+
+		const reads: number[] = [];
+		const votes = (source: number) =>
+			(async function* () {
+				reads.push(source);
+				yield `first batch of ${source}\r\n`;
+				yield `second batch of ${source}\r\n`;
+			})();
+		const waitingForTurn = [0, 1, 2].map((source) =>
+			csvStreamResponse('votes.csv', ['V'], votes(source), { sharedAs: 'votes e1' })
+		);
+		// Another file, and the same file with another header, are not that file.
+		const other = csvStreamResponse('votes.csv', ['V'], votes(7), { sharedAs: 'votes e2' });
+		const otherHeader = csvStreamResponse('votes.csv', ['W'], votes(8), { sharedAs: 'votes e1' });
+		const texts = Promise.all([...waitingForTurn, other, otherHeader].map((r) => r.arrayBuffer()));
+		await nextTick();
+		expect(reads).toEqual([]);
+		open();
+
+		const [a, b, c, d, e] = (await texts).map(decode);
+		const first = '\uFEFFV\r\nfirst batch of 0\r\nsecond batch of 0\r\n';
+		expect([a, b, c]).toEqual([first, first, first]);
+		expect(d).toBe('\uFEFFV\r\nfirst batch of 7\r\nsecond batch of 7\r\n');
+		expect(e).toBe('\uFEFFW\r\nfirst batch of 8\r\nsecond batch of 8\r\n');
+		expect(reads.sort()).toEqual([0, 7, 8]);
+		expect((await Promise.all(holding)).map(decode)).toEqual(
+			[0, 1, 2, 3].map((n) => `\uFEFFH\r\nholder ${n}\r\n`)
+		);
+
+		// Turns are free now: a request's reading begins when it asks, and one made after that (say, by an
+		// owner who has just voided a ballot) is read after it asked, not taken from the one before.
+		const early = csvStreamResponse('votes.csv', ['V'], votes(3), { sharedAs: 'votes e1' }).body!.getReader();
+		await early.read();
+		await early.read();
+		const late = csvStreamResponse('votes.csv', ['V'], votes(4), { sharedAs: 'votes e1' });
+		expect(decode(await late.arrayBuffer())).toBe('\uFEFFV\r\nfirst batch of 4\r\nsecond batch of 4\r\n');
+		expect(reads).toEqual([0, 7, 8, 3, 4]);
+		await early.cancel();
+	});
+
+	it('holds the app to 4 MB of it for a client that falls behind, and goes on to the end when that client leaves', async () => {
+		const megabyte = `${'x'.repeat(1024 * 1024 - 2)}\r\n`;
+		let batchesRead = 0;
+		async function* big() {
+			for (let n = 0; n < 12; n++) {
+				batchesRead++;
+				yield megabyte;
+			}
+		}
+		const fast = csvStreamResponse('big.csv', ['B'], big(), { sharedAs: 'big' }).body!.getReader();
+		const slow = csvStreamResponse('big.csv', ['B'], big(), { sharedAs: 'big' }).body!.getReader();
+		await slow.read();
+
+		// The fast client reads until no chunk comes for a while.
+		let received = 0;
+		let read = fast.read();
+		const stalled = Symbol('stalled');
+		const within100ms = () =>
+			Promise.race([read, new Promise<typeof stalled>((r) => setTimeout(() => r(stalled), 100))]);
+		for (let result = await within100ms(); result !== stalled && !result.done; result = await within100ms()) {
+			received++;
+			read = fast.read();
+		}
+		// One batch went into the slow client's stream as it took the header; then five more, until the
+		// slow client was more than 4 MB behind.
+		expect(batchesRead).toBe(6);
+		expect(received).toBe(7);
+
+		await slow.cancel();
+		for (let result = await read; !result.done; result = await fast.read()) received++;
+		expect(batchesRead).toBe(12);
+		expect(received).toBe(13);
+	});
+
+	it('fails for every client sharing it when its reading fails', async () => {
+		async function* broken() {
+			yield 'one\r\n';
+			throw new Error('connection lost');
+		}
+		const files = [0, 1].map(() => csvStreamResponse('x.csv', ['X'], broken(), { sharedAs: 'broken' }));
+		const results = await Promise.allSettled(files.map((r) => r.arrayBuffer()));
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		// Nothing of the failed reading is kept for the next request.
+		const again = csvStreamResponse(
+			'x.csv',
+			['X'],
+			(async function* () {
+				yield 'two\r\n';
+			})(),
+			{
+				sharedAs: 'broken'
+			}
+		);
+		expect(decode(await again.arrayBuffer())).toBe('\uFEFFX\r\ntwo\r\n');
+	});
+});
+
 describe('the settings form', () => {
 	const base = { name: 'Campfire', description: '' };
 

@@ -55,8 +55,7 @@ export function csvResponse(filename: string, body: string): Response {
 
 // Streamed downloads read their batches a few at a time across the whole process. Fifty downloads of a
 // big event started at once would otherwise hold most of the database pool between them. They take turns
-// instead, each still at its own client's pace; the whole burst takes as long, since the work is the same.
-// (It hardly lowers the process's peak memory in such a burst: that is V8's heap, see BENCHMARKS.md.)
+// instead, each still at its own client's pace.
 const READING_AT_ONCE = 4;
 let reading = 0;
 const waiting: (() => void)[] = [];
@@ -74,42 +73,153 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
+type CsvBatches = AsyncIterable<CsvCell[][] | string>;
+
+/** A client's place in a file: the chunks read for it that it has not taken yet. */
+interface Reader {
+	queue: Uint8Array[];
+	bytes: number;
+}
+
+// When one client of a shared file falls this far behind the fastest, the file waits for it: what the
+// app holds for a file stays bounded whatever its size.
+const BEHIND_AT_MOST = 4 * 1024 * 1024;
+
+/**
+ * One reading of a CSV file, batch after batch, for one or more clients. A batch is read when a client
+ * that has taken everything so far asks for more; every client gets every chunk, in order.
+ */
+class FileReading {
+	private readonly readers = new Set<Reader>();
+	private reading: Promise<void> | null = null;
+	private done = false;
+	private failure: { error: unknown } | null = null;
+	private caughtUp: (() => void) | null = null;
+	private readonly encoder = new TextEncoder();
+
+	constructor(
+		private readonly source: AsyncIterator<CsvCell[][] | string>,
+		// Called once, as the first batch is about to be read.
+		private onFirstRead: (() => void) | null = null,
+		// Called once, when no client is left or the file has been read.
+		private readonly onEnd: () => void = () => {}
+	) {}
+
+	join(): Reader {
+		const reader: Reader = { queue: [], bytes: 0 };
+		this.readers.add(reader);
+		return reader;
+	}
+
+	/** The reader's next chunk, or null at the end of the file. */
+	async next(reader: Reader): Promise<Uint8Array | null> {
+		while (!reader.queue.length) {
+			if (this.failure) throw this.failure.error;
+			if (this.done) return null;
+			await (this.reading ??= this.readBatch().finally(() => (this.reading = null)));
+		}
+		const chunk = reader.queue.shift()!;
+		reader.bytes -= chunk.byteLength;
+		this.caughtUp?.();
+		return chunk;
+	}
+
+	/** The reader goes away (its client left); the file stops being read when nobody is left. */
+	async leave(reader: Reader) {
+		this.readers.delete(reader);
+		this.caughtUp?.();
+		if (this.readers.size || this.done) return;
+		this.end();
+		await this.source.return?.();
+	}
+
+	private end() {
+		this.done = true;
+		this.onEnd();
+	}
+
+	private async readBatch() {
+		while ([...this.readers].some((r) => r.bytes > BEHIND_AT_MOST))
+			await new Promise<void>((resolve) => (this.caughtUp = resolve));
+		this.caughtUp = null;
+		if (this.done) return;
+		try {
+			const chunk = await inTurn(async () => {
+				this.onFirstRead?.();
+				this.onFirstRead = null;
+				// Read on past empty batches. One chunk per batch: a chunk per line costs more in the
+				// stream than the line itself.
+				for (;;) {
+					const next = await this.source.next();
+					if (next.done) return null;
+					const text = typeof next.value === 'string' ? next.value : next.value.map(csvLine).join('');
+					if (text) return this.encoder.encode(text);
+				}
+			});
+			if (!chunk) return this.end();
+			for (const reader of this.readers) {
+				reader.queue.push(chunk);
+				reader.bytes += chunk.byteLength;
+			}
+		} catch (error) {
+			this.failure = { error };
+			this.end();
+		}
+	}
+}
+
+// Files asked for again before their reading began, by what they hold: requests for the same file that
+// arrive while the downloads take turns share one reading. Each client still gets a file read wholly
+// after it asked (no older than a file of its own), and the database reads it once.
+const waitingToBeRead = new Map<string, FileReading>();
+
+function readingFor(batches: CsvBatches, sharedAs: string | undefined): FileReading {
+	const source = batches[Symbol.asyncIterator]();
+	if (sharedAs === undefined) return new FileReading(source);
+	const waiting = waitingToBeRead.get(sharedAs);
+	if (waiting) {
+		// This request's own reading is not needed; nothing of it has run.
+		void source.return?.();
+		return waiting;
+	}
+	const forget = () => {
+		if (waitingToBeRead.get(sharedAs) === reading) waitingToBeRead.delete(sharedAs);
+	};
+	const reading = new FileReading(source, forget, forget);
+	waitingToBeRead.set(sharedAs, reading);
+	return reading;
+}
+
 /**
  * A download response that streams a CSV document as its rows arrive, batch after batch (e.g. one
  * database page each), one chunk per batch: memory stays flat however long the file. A batch is rows of
  * cells, or lines the database wrote already (ended by CRLF). A batch is read only when the client has
  * taken the previous one, and at most READING_AT_ONCE downloads read theirs at the same moment; a client
  * that goes away stops the reading.
+ *
+ * `sharedAs` names what the file holds (the same name, the same bytes for whoever asks): requests for it
+ * that arrive before its reading began share that reading (see waitingToBeRead).
  */
 export function csvStreamResponse(
 	filename: string,
 	header: string[],
-	batches: AsyncIterable<CsvCell[][] | string>
+	batches: CsvBatches,
+	{ sharedAs }: { sharedAs?: string } = {}
 ): Response {
 	const encoder = new TextEncoder();
-	const source = batches[Symbol.asyncIterator]();
-	const nextChunk = () =>
-		inTurn(async () => {
-			// Read on past empty batches. One chunk per batch: a chunk per line costs more in the stream
-			// than the line itself.
-			for (;;) {
-				const next = await source.next();
-				if (next.done) return null;
-				const text = typeof next.value === 'string' ? next.value : next.value.map(csvLine).join('');
-				if (text) return encoder.encode(text);
-			}
-		});
+	const reading = readingFor(batches, sharedAs === undefined ? undefined : `${sharedAs}\n${csvLine(header)}`);
+	const reader = reading.join();
 	const body = new ReadableStream<Uint8Array>({
 		start(controller) {
 			controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
 		},
 		async pull(controller) {
-			const chunk = await nextChunk();
+			const chunk = await reading.next(reader);
 			if (chunk) controller.enqueue(chunk);
 			else controller.close();
 		},
 		async cancel() {
-			await source.return?.();
+			await reading.leave(reader);
 		}
 	});
 	return new Response(body, { headers: csvHeaders(filename) });

@@ -148,7 +148,8 @@ export async function exportProjects(actor: PlatformActor, selection: ExportSele
 			}
 		})
 	);
-	return projectBatches(ids, batchSize);
+	// What the file holds is fixed by the events resolved here: downloads of the same events share a reading.
+	return { batches: projectBatches(ids, batchSize), sharedAs: `projects ${ids.join(',')}` };
 }
 
 interface ExportRow {

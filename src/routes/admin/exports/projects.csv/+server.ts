@@ -16,8 +16,8 @@ export const GET: RequestHandler = async (event) => {
 	const selection = readExportSelection(event.url.searchParams);
 	const back = `/admin/exports${event.url.search}`;
 	if (isEmptySelection(selection)) redirect(303, back);
-	const batches = await exportProjects(user, selection);
-	if (!batches) redirect(303, back);
+	const file = await exportProjects(user, selection);
+	if (!file) redirect(303, back);
 	const day = new Date().toISOString().slice(0, 10);
 	const name =
 		selection.slugs.length === 1 && !selection.from && !selection.to && !selection.series
@@ -25,5 +25,7 @@ export const GET: RequestHandler = async (event) => {
 			: selection.series && !selection.slugs.length && !selection.from && !selection.to
 				? 'series'
 				: 'events';
-	return csvStreamResponse(`podium-projects-${name}-${day}.csv`, PROJECT_EXPORT_HEADER, batches);
+	return csvStreamResponse(`podium-projects-${name}-${day}.csv`, PROJECT_EXPORT_HEADER, file.batches, {
+		sharedAs: file.sharedAs
+	});
 };

@@ -4,13 +4,15 @@ import { requireEventOwner } from '$lib/server/auth/guards';
 import type { RequestHandler } from './$types';
 
 // Streamed from the database in batches as the owner's browser takes them; times in the event's time
-// zone (or UTC, if the database does not know it), named in the header.
+// zone (or UTC, if the database does not know it), named in the header. The same for every owner: owners who
+// ask at the same moment share one reading.
 export const GET: RequestHandler = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
 	const timeZone = await downloadTimeZone(owned.timeZone);
 	return csvStreamResponse(
 		`${owned.slug}-attendees.csv`,
 		attendeesCsvHeader(timeZone),
-		exportAttendeesCsv(owned.id, { timeZone })
+		exportAttendeesCsv(owned.id, { timeZone }),
+		{ sharedAs: `attendees ${owned.id} ${timeZone}` }
 	);
 };
