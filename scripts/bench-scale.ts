@@ -13,7 +13,8 @@
 // once: the app's resident memory sampled every 20 ms during that burst, then after it and after the
 // pause. Targets: the burst adds under 200 MB, and the memory comes back (within 50 MB of where it was).
 //
-// Options: --reuse (keep a database this seed made at these sizes), --only <route prefix>, --json <file>,
+// Options: --reuse (keep a database this seed made at these sizes), --only <route prefix> (or <route>$
+// for that route alone), --json <file>,
 // --requests N (20), --concurrent-requests M (200), --concurrency C (50), --pause <s> (10), --no-burst
 // (skip the downloads burst), and the seed's sizes (--scale 0.1, --people ...). Environment:
 // BENCH_SCALE_DATABASE_URL, BENCH_PORT (4320).
@@ -449,8 +450,10 @@ async function main() {
 	log(`database ${seed.reused ? 'reused' : `seeded in ${seed.seconds} s`}: ${JSON.stringify(seed.counts)}`);
 	const fixture = await prepareFixture();
 	const directories = routeDirectories();
+	// --only /admin measures every route under /admin; --only '/admin$' that route alone.
+	const only = values.only?.endsWith('$') ? (id: string) => id === values.only!.slice(0, -1) : undefined;
 	const routes = discoverRoutes().filter(
-		(r) => (r.page || r.endpoint) && (!values.only || r.id.startsWith(values.only))
+		(r) => (r.page || r.endpoint) && (!values.only || (only ? only(r.id) : r.id.startsWith(values.only)))
 	);
 	const metricsToken = randomBytes(16).toString('hex');
 	const { app, output } = await startBuiltApp({ databaseUrl: databaseUrl, port, log, metricsToken });

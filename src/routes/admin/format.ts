@@ -1,4 +1,4 @@
-import { intlLocale } from '$lib/intl';
+import { inLocale } from '$lib/intl';
 
 // Dates on the platform admin pages: in UTC, like the event owners' admin pages, in the reader's
 // language. One formatter per language, made when first needed.
@@ -6,11 +6,9 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** "24 Nov 2026, 04:32 UTC". */
 export function formatWhen(date: Date): string {
-	const locale = intlLocale();
-	let formatter = formatters.get(locale);
-	if (!formatter) {
-		formatter = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-		formatters.set(locale, formatter);
-	}
+	const formatter = inLocale(
+		formatters,
+		(locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+	);
 	return `${formatter.format(date)} UTC`;
 }
