@@ -55,8 +55,10 @@ export function csvResponse(filename: string, body: string): Response {
 
 // Streamed downloads read their batches a few at a time across the whole process. Fifty downloads of a
 // big event started at once would otherwise hold most of the database pool between them. They take turns
-// instead, each still at its own client's pace.
-const READING_AT_ONCE = 4;
+// instead, each still at its own client's pace. Two at once keep both the app and the database busy (one
+// reads rows while the other writes lines); more made a burst no faster, and fewer turns let more requests
+// for the same file share a reading (BENCHMARKS.md, issue #12, eighth session).
+const READING_AT_ONCE = 2;
 let reading = 0;
 const waiting: (() => void)[] = [];
 
