@@ -62,6 +62,9 @@ describe('CSV cells', () => {
 		expect(csvCell(undefined)).toBe('');
 		expect(csvCell(true)).toBe('yes');
 		expect(csvCell(new Date('2025-03-01T14:05:09.123Z'))).toBe('2025-03-01 14:05:09');
+		// In UTC, whatever the server's zone; every part two digits.
+		expect(csvCell(new Date('2026-12-31T23:59:59.999Z'))).toBe('2026-12-31 23:59:59');
+		expect(csvCell(new Date('2027-01-02T00:00:00+01:00'))).toBe('2027-01-01 23:00:00');
 	});
 });
 
