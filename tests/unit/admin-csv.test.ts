@@ -224,6 +224,38 @@ describe('the same file asked for at the same moment', () => {
 		await early.cancel();
 	});
 
+	it('gives the turn to a file being read before a file not begun, which gathers its requests meanwhile', async () => {
+		const order: string[] = [];
+		let open!: () => void;
+		const gate = new Promise<void>((resolve) => (open = resolve));
+		async function* file(name: string, gated = false) {
+			if (gated) await gate;
+			for (const batch of [1, 2]) {
+				order.push(`${name} ${batch}`);
+				yield `${name} ${batch}\r\n`;
+			}
+		}
+		// D has begun: its first batch is read (into its stream) as its client takes the header.
+		const d = csvStreamResponse('d.csv', ['D'], file('D')).body!.getReader();
+		await d.read();
+		await nextTick();
+		// A and B take both turns until the gate opens; C, not begun, waits; then D's client asks for more.
+		const held = ['A', 'B'].map((name) => csvStreamResponse('x.csv', ['X'], file(name, true)).arrayBuffer());
+		await nextTick();
+		const c = csvStreamResponse('c.csv', ['C'], file('C'), { sharedAs: 'c' }).arrayBuffer();
+		await nextTick();
+		await d.read();
+		await nextTick();
+		// A request for C made now joins it: C has not begun.
+		const c2 = csvStreamResponse('c.csv', ['C'], file('C again'), { sharedAs: 'c' }).arrayBuffer();
+		open();
+		await Promise.all([...held, c, c2]);
+		expect(order.indexOf('D 2')).toBeGreaterThan(-1);
+		expect(order.indexOf('D 2')).toBeLessThan(order.indexOf('C 1'));
+		expect(order).not.toContain('C again 1');
+		await d.cancel();
+	});
+
 	it('holds the app to 4 MB of it for a client that falls behind, and goes on to the end when that client leaves', async () => {
 		const megabyte = `${'x'.repeat(1024 * 1024 - 2)}\r\n`;
 		let batchesRead = 0;

@@ -67,16 +67,19 @@ export function csvResponse(filename: string, body: string): Response {
 // for the same file share a reading (BENCHMARKS.md, issue #12, eighth session).
 const READING_AT_ONCE = 2;
 let reading = 0;
-const waiting: (() => void)[] = [];
+// The files being read go first, then the files not begun: what has begun finishes sooner, and a file
+// not begun gathers the requests for it that arrive meanwhile (see waitingToBeRead).
+const continuing: (() => void)[] = [];
+const beginning: (() => void)[] = [];
 
-async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+async function inTurn<T>(work: () => Promise<T>, { first = false } = {}): Promise<T> {
 	if (reading < READING_AT_ONCE) reading++;
-	else await new Promise<void>((resolve) => waiting.push(resolve));
+	else await new Promise<void>((resolve) => (first ? beginning : continuing).push(resolve));
 	try {
 		return await work();
 	} finally {
 		// The turn passes to the next download waiting, or is given back.
-		const next = waiting.shift();
+		const next = continuing.shift() ?? beginning.shift();
 		if (next) next();
 		else reading--;
 	}
@@ -101,6 +104,7 @@ const BEHIND_AT_MOST = 4 * 1024 * 1024;
 class FileReading {
 	private readonly readers = new Set<Reader>();
 	private reading: Promise<void> | null = null;
+	private begun = false;
 	private done = false;
 	private failure: { error: unknown } | null = null;
 	private caughtUp: (() => void) | null = null;
@@ -109,7 +113,7 @@ class FileReading {
 	constructor(
 		private readonly source: AsyncIterator<CsvCell[][] | string>,
 		// Called once, as the first batch is about to be read.
-		private onFirstRead: (() => void) | null = null,
+		private readonly onFirstRead: (() => void) | null = null,
 		// Called once, when no client is left or the file has been read.
 		private readonly onEnd: () => void = () => {}
 	) {}
@@ -153,18 +157,21 @@ class FileReading {
 		this.caughtUp = null;
 		if (this.done) return;
 		try {
-			const chunk = await inTurn(async () => {
-				this.onFirstRead?.();
-				this.onFirstRead = null;
-				// Read on past empty batches. One chunk per batch: a chunk per line costs more in the
-				// stream than the line itself.
-				for (;;) {
-					const next = await this.source.next();
-					if (next.done) return null;
-					const text = typeof next.value === 'string' ? next.value : next.value.map(csvLine).join('');
-					if (text) return this.encoder.encode(text);
-				}
-			});
+			const chunk = await inTurn(
+				async () => {
+					if (!this.begun) this.onFirstRead?.();
+					this.begun = true;
+					// Read on past empty batches. One chunk per batch: a chunk per line costs more in the
+					// stream than the line itself.
+					for (;;) {
+						const next = await this.source.next();
+						if (next.done) return null;
+						const text = typeof next.value === 'string' ? next.value : next.value.map(csvLine).join('');
+						if (text) return this.encoder.encode(text);
+					}
+				},
+				{ first: !this.begun }
+			);
 			if (!chunk) return this.end();
 			for (const reader of this.readers) {
 				reader.queue.push(chunk);
