@@ -240,11 +240,14 @@ export const ACTIVITY_CSV_HEADER = [
 	'Entry id'
 ];
 
-const EXPORT_BATCH = 1_000;
+// Each batch is one query over both logs (two sorted branches): batches of 2,500 rather than 1,000 made
+// the download a fifth quicker; a chunk of 2,500 entries is under a megabyte (BENCHMARKS.md,
+// issue #12, eighth session).
+const EXPORT_BATCH = 2_500;
 
 /**
  * Records the export of the activity log (with its filters) and returns its rows, read in keyset
- * batches of 1,000 as the download is sent.
+ * batches of 2,500 as the download is sent.
  */
 export async function exportActivity(
 	actor: PlatformActor,
