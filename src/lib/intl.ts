@@ -12,7 +12,7 @@ export function intlLocale(locale: string = getLocale()): string {
  * The formatter kept in `formats` for the current language, made by `make` the first time it is asked
  * for: making an Intl formatter costs far more than formatting with it.
  */
-export function inLocale<F>(formats: Map<string, F>, make: (locale: string) => F): F {
+export function keptFormatter<F>(formats: Map<string, F>, make: (locale: string) => F): F {
 	const locale = intlLocale();
 	let format = formats.get(locale);
 	if (!format) {

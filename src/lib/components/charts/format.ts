@@ -1,9 +1,9 @@
 // Labels shared by the charts, in the page's language. Months arrive as YYYY-MM (UTC calendar months).
-import { inLocale } from '$lib/intl';
+import { keptFormatter } from '$lib/intl';
 import { getLocale } from '$lib/paraglide/runtime';
 
-// One formatter per language (inLocale): making one costs far more than formatting with it (the platform
-// dashboard formats hundreds of figures a view: making them was a fifth of its time).
+// One formatter per language (keptFormatter): making one costs far more than formatting with it (the
+// platform dashboard formats hundreds of figures a view: making them was a fifth of its time).
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -16,7 +16,7 @@ export function shortMonth(month: string): string {
 	if (!(index >= 0 && index < 12)) return month;
 	if (getLocale() === 'en') return MONTHS[index];
 	const at = new Date(Date.UTC(Number(month.slice(0, 4)), index, 1));
-	return inLocale(
+	return keptFormatter(
 		monthFormats,
 		(locale) => new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' })
 	).format(at);
@@ -27,7 +27,7 @@ export const longMonth = (month: string) => `${shortMonth(month)} ${month.slice(
 
 /** 12345 → "12,345" (in Spanish "12.345"). */
 export const formatNumber = (value: number) =>
-	inLocale(numberFormats, (locale) => new Intl.NumberFormat(locale)).format(value);
+	keptFormatter(numberFormats, (locale) => new Intl.NumberFormat(locale)).format(value);
 
 /** Every how many'th category to label so that labels of about `width` units fit `room` units. */
 export const labelEvery = (count: number, room: number, width: number) =>
