@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { config, ConfigError } from '$lib/server/config';
 import { log } from '$lib/server/log';
 import { compressResponses } from '$lib/server/http/compression';
-import { preloadsInHead } from '$lib/server/http/preloads';
+import { pageHead } from '$lib/server/http/page-head';
 import { observeRequests } from '$lib/server/http/observe';
 import { databaseOutage, noteOutage, outageMessage } from '$lib/server/http/outage';
 import { privateWhenSignedIn } from '$lib/server/http/private-pages';
@@ -12,7 +12,6 @@ import { maintenanceMode } from '$lib/server/maintenance/handle';
 import { localize } from '$lib/server/i18n/locale';
 import { requestBoundary } from '$lib/server/http/request-boundary';
 import { publicResponseCache } from '$lib/server/response-cache';
-import { renderTheme } from '$lib/server/appearance/theme';
 import { closeDatabase, DatabaseNotReadyError, describeDatabase, prepareDatabase } from '$lib/server/db';
 import { startScheduler } from '$lib/server/schedule/ticker';
 import {
@@ -98,11 +97,10 @@ const session: Handle = async ({ event, resolve }) => {
 export const handle = sequence(
 	observeRequests,
 	compressResponses,
-	preloadsInHead,
+	pageHead,
 	securityHeaders,
 	databaseOutage,
 	requestBoundary,
-	renderTheme,
 	publicResponseCache,
 	session,
 	localize,

@@ -1,8 +1,9 @@
-import type { Cookies, Handle } from '@sveltejs/kit';
+import type { Cookies } from '@sveltejs/kit';
 import { THEMES, type Theme } from '$lib/schemas/theme';
 
 // The colour theme is a preference, not an identity: a plain cookie, read on every page so that the
-// server writes the right theme into <html> and no page flashes light before turning dark.
+// server writes the right theme into <html> (src/lib/server/http/page-head.ts) and no page flashes light
+// before turning dark.
 
 export const THEME_COOKIE = 'theme';
 const YEAR = 60 * 60 * 24 * 365;
@@ -20,19 +21,3 @@ export function rememberTheme(cookies: Cookies, url: URL, theme: Theme): void {
 	if (theme === 'system') cookies.delete(THEME_COOKIE, options);
 	else cookies.set(THEME_COOKIE, theme, { ...options, maxAge: YEAR });
 }
-
-/**
- * Writes the theme into `<html data-theme="…">` (src/app.html) as the page is rendered. A page whose
- * HTML depends on a cookie says so to caches (`Vary: Cookie`), so a shared cache never hands one
- * person's dark page to another.
- */
-export const renderTheme: Handle = async ({ event, resolve }) => {
-	const theme = readTheme(event.cookies);
-	const response = await resolve(event, {
-		transformPageChunk: ({ html }) => html.replace('%podium.theme%', theme)
-	});
-	if (/\bpublic\b/.test(response.headers.get('cache-control') ?? '')) {
-		response.headers.append('Vary', 'Cookie');
-	}
-	return response;
-};

@@ -48,16 +48,14 @@ export function inLocale<T>(locale: string | null | undefined, task: () => T): T
 
 /**
  * Runs the rest of the request in its language: message functions (`m.…()`) called while it is handled,
- * on the page or in a form action, a refusal or a mail, speak it; `<html lang>` says it. Placed after the
+ * on the page or in a form action, a refusal or a mail, speak it; `<html lang>` says it (page-head.ts). Placed after the
  * session, which reads the person's saved choice.
  */
 export const localize: Handle = ({ event, resolve }) => {
 	const locale = localeFor(event.request, event.locals.user?.locale);
 	event.locals.locale = locale;
 	return requests.run({ locale }, async () => {
-		const response = await resolve(event, {
-			transformPageChunk: ({ html }) => html.replace('%podium.lang%', locale)
-		});
+		const response = await resolve(event);
 		// The page depends on the browser's languages: a shared cache keeps one copy per language.
 		if (/\bpublic\b/.test(response.headers.get('cache-control') ?? '')) {
 			response.headers.append('Vary', 'Accept-Language');
