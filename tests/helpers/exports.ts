@@ -1,4 +1,4 @@
-import { csvStreamResponse } from '../../src/lib/server/admin/csv';
+import { csvStreamResponse, type CsvExport } from '../../src/lib/server/admin/csv';
 import {
 	ATTENDEES_CSV_HEADER,
 	exportAttendeesCsv,
@@ -17,20 +17,18 @@ interface ExportOptions {
 	shared?: boolean;
 }
 
+function streamed(filename: string, header: string[], file: CsvExport, { shared }: ExportOptions) {
+	return csvStreamResponse(filename, header, file.batches, { sharedAs: shared ? file.sharedAs : undefined });
+}
+
 /** The attendees download of an event as its owner receives it. */
 export function attendeesCsv(eventId: string, options: ExportOptions = {}): Promise<string> {
 	return fileText(
-		csvStreamResponse('attendees.csv', ATTENDEES_CSV_HEADER, exportAttendeesCsv(eventId, options), {
-			sharedAs: options.shared ? `attendees ${eventId} UTC` : undefined
-		})
+		streamed('attendees.csv', ATTENDEES_CSV_HEADER, exportAttendeesCsv(eventId, options), options)
 	);
 }
 
 /** The votes download of an event as its owner receives it. */
 export function votesCsv(eventId: string, options: ExportOptions = {}): Promise<string> {
-	return fileText(
-		csvStreamResponse('votes.csv', VOTES_CSV_HEADER, exportVotesCsv(eventId, options), {
-			sharedAs: options.shared ? `votes ${eventId} UTC` : undefined
-		})
-	);
+	return fileText(streamed('votes.csv', VOTES_CSV_HEADER, exportVotesCsv(eventId, options), options));
 }

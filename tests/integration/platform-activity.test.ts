@@ -254,7 +254,7 @@ describe('the activity log', () => {
 
 		// Batches of 5: 16 of the 24 entries share one instant, so most batches end inside a tie.
 		let text = '';
-		for await (const rows of await exportActivity(admin, filters, { batchSize: 5 }))
+		for await (const rows of (await exportActivity(admin, filters, { batchSize: 5 })).batches)
 			text += rows.map(csvLine).join('');
 		expect(parseCsv(text)).toEqual(
 			listed.map((e) => [

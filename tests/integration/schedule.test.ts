@@ -372,7 +372,7 @@ describe('times in the event zone on the owner side', () => {
 		const response = csvStreamResponse(
 			'votes.csv',
 			votesCsvHeader('Asia/Kolkata'),
-			exportVotesCsv(event.id, { timeZone: 'Asia/Kolkata' })
+			exportVotesCsv(event.id, { timeZone: 'Asia/Kolkata' }).batches
 		);
 		const lines = (await response.text()).split('\r\n');
 		expect(lines[0]).toBe('Voted at (Asia/Kolkata),Voter,Voter email,Project,Project id');
@@ -395,7 +395,7 @@ describe('times in the event zone on the owner side', () => {
 		const response = csvStreamResponse(
 			'attendees.csv',
 			attendeesCsvHeader('Europe/Paris'),
-			exportAttendeesCsv(event.id, { timeZone: 'Europe/Paris' })
+			exportAttendeesCsv(event.id, { timeZone: 'Europe/Paris' }).batches
 		);
 		const lines = (await response.text()).split('\r\n');
 		expect(lines[0]).toContain('Joined at (Europe/Paris)');

@@ -87,6 +87,15 @@ async function inTurn<T>(work: () => Promise<T>, { first = false } = {}): Promis
 
 type CsvBatches = AsyncIterable<CsvCell[][] | string>;
 
+/**
+ * A download's rows as its export function reads them, and what the file holds (`sharedAs`: the same name,
+ * the same bytes for whoever asks, with the same header), named by that function: see csvStreamResponse.
+ */
+export interface CsvExport<Batch extends CsvCell[][] | string = CsvCell[][] | string> {
+	batches: AsyncIterable<Batch>;
+	sharedAs: string;
+}
+
 /** A client's place in a file: the chunks read for it that it has not taken yet. */
 interface Reader {
 	queue: Uint8Array[];

@@ -1,7 +1,7 @@
 import { db } from '../db.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { rankProjects } from '../leaderboard.ts';
-import { toCsv } from './csv.ts';
+import { toCsv, type CsvExport } from './csv.ts';
 
 // The downloads are read in keyset batches, each one SQL join, and streamed as they arrive
 // (csvStreamResponse): the app's memory does not grow with the event, and no statement lists ids. The
@@ -76,10 +76,10 @@ export const ATTENDEES_CSV_HEADER = attendeesCsvHeader();
 export function exportAttendeesCsv(
 	eventId: string,
 	{ batchSize = EXPORT_BATCH, timeZone = 'UTC' } = {}
-): AsyncGenerator<string> {
+): CsvExport<string> {
 	// The event's attendances first (its primary key), then sorted: left to itself the planner walks the
 	// joined_at index of every event's attendances.
-	return keysetLines(
+	const batches = keysetLines(
 		(after) => db.$queryRaw`
 			WITH a AS MATERIALIZED (
 				SELECT "event_id", "user_id", "joined_at" FROM "event_attendees"
@@ -98,6 +98,8 @@ export function exportAttendeesCsv(
 				FROM batch b JOIN "users" u ON u."id" = b."user_id") AS "text"`,
 		batchSize
 	);
+	// The time zone is in the header, which the sharing keys on too.
+	return { batches, sharedAs: `attendees ${eventId}` };
 }
 
 /** The votes file's header; its times are in the event's time zone, named in the header. */
@@ -113,10 +115,10 @@ export const VOTES_CSV_HEADER = votesCsvHeader();
 export function exportVotesCsv(
 	eventId: string,
 	{ batchSize = EXPORT_BATCH, timeZone = 'UTC' } = {}
-): AsyncGenerator<string> {
+): CsvExport<string> {
 	// A range of votes_event_id_created_at_id_idx per batch; the first condition bounds the range, the
 	// second skips the votes of the same instant already sent.
-	return keysetLines(
+	const batches = keysetLines(
 		(after) => db.$queryRaw`
 			WITH batch AS (
 				SELECT "id", "created_at", "voter_id", "project_id" FROM "votes"
@@ -137,6 +139,7 @@ export function exportVotesCsv(
 					JOIN "projects" p ON p."id" = v."project_id" AND p."event_id" = ${eventId}::uuid) AS "text"`,
 		batchSize
 	);
+	return { batches, sharedAs: `votes ${eventId}` };
 }
 
 /** The ranking as CSV: rank (equal scores share one), project, team, votes, imported points, score. */

@@ -1,6 +1,7 @@
 import { db } from '../db.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { AuditAction } from '../admin/audit.ts';
+import type { CsvCell, CsvExport } from '../admin/csv.ts';
 import { recordPlatformAction, type PlatformAction, type PlatformActor } from './audit.ts';
 
 // The app-wide activity log (/admin/activity): what platform admins did (platform_audit_log) and what
@@ -253,7 +254,7 @@ export async function exportActivity(
 	actor: PlatformActor,
 	filters: ActivityFilters,
 	{ batchSize = EXPORT_BATCH } = {}
-) {
+): Promise<CsvExport<CsvCell[][]>> {
 	await db.$transaction((tx) =>
 		recordPlatformAction(tx, {
 			actor,
@@ -262,7 +263,8 @@ export async function exportActivity(
 			details: { filters: { ...filters } }
 		})
 	);
-	return activityBatches(filters, batchSize);
+	// The same filters, the same entries: admins who ask at the same moment share one reading.
+	return { batches: activityBatches(filters, batchSize), sharedAs: `activity ${JSON.stringify(filters)}` };
 }
 
 // The app writes these lines, not the database as for the event downloads (exports.ts): with six text

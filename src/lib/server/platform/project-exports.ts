@@ -1,6 +1,6 @@
 import { db } from '../db.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { CsvCell } from '../admin/csv.ts';
+import type { CsvCell, CsvExport } from '../admin/csv.ts';
 import { isUuid } from '../ids.ts';
 import { recordPlatformAction, type PlatformActor } from './audit.ts';
 
@@ -127,7 +127,11 @@ export const PROJECT_EXPORT_HEADER = [
  * chosen, the scan reads only the batch; ordered by event it would sort all their projects for every
  * batch). Undefined when the selection holds no event.
  */
-export async function exportProjects(actor: PlatformActor, selection: ExportSelection, batchSize = 500) {
+export async function exportProjects(
+	actor: PlatformActor,
+	selection: ExportSelection,
+	batchSize = 500
+): Promise<CsvExport<CsvCell[][]> | undefined> {
 	const { events } = await resolveExportEvents(selection);
 	if (!events.length) return undefined;
 	const ids = events.map((event) => event.id);

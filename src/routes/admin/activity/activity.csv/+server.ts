@@ -9,10 +9,8 @@ export const GET: RequestHandler = async (event) => {
 	const user = requirePlatformAdmin(event);
 	const filters = readActivityFilters(event.url.searchParams);
 	const day = new Date().toISOString().slice(0, 10);
-	return csvStreamResponse(
-		`podium-activity-${day}.csv`,
-		ACTIVITY_CSV_HEADER,
-		await exportActivity(user, filters),
-		{ sharedAs: `activity ${JSON.stringify(filters)}` }
-	);
+	const file = await exportActivity(user, filters);
+	return csvStreamResponse(`podium-activity-${day}.csv`, ACTIVITY_CSV_HEADER, file.batches, {
+		sharedAs: file.sharedAs
+	});
 };

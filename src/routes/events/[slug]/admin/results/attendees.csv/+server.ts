@@ -9,10 +9,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
 	const timeZone = await downloadTimeZone(owned.timeZone);
-	return csvStreamResponse(
-		`${owned.slug}-attendees.csv`,
-		attendeesCsvHeader(timeZone),
-		exportAttendeesCsv(owned.id, { timeZone }),
-		{ sharedAs: `attendees ${owned.id} ${timeZone}` }
-	);
+	const file = exportAttendeesCsv(owned.id, { timeZone });
+	return csvStreamResponse(`${owned.slug}-attendees.csv`, attendeesCsvHeader(timeZone), file.batches, {
+		sharedAs: file.sharedAs
+	});
 };

@@ -9,10 +9,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	const { owned } = await requireEventOwner(event, event.params.slug);
 	const timeZone = await downloadTimeZone(owned.timeZone);
-	return csvStreamResponse(
-		`${owned.slug}-votes.csv`,
-		votesCsvHeader(timeZone),
-		exportVotesCsv(owned.id, { timeZone }),
-		{ sharedAs: `votes ${owned.id} ${timeZone}` }
-	);
+	const file = exportVotesCsv(owned.id, { timeZone });
+	return csvStreamResponse(`${owned.slug}-votes.csv`, votesCsvHeader(timeZone), file.batches, {
+		sharedAs: file.sharedAs
+	});
 };
