@@ -290,6 +290,18 @@ describe('the same file asked for at the same moment', () => {
 		expect(received).toBe(13);
 	});
 
+	it('does not wait for a download whose response was never read: it goes on for the others, and that one fails', async () => {
+		const megabyte = `${'x'.repeat(1024 * 1024 - 2)}\r\n`;
+		async function* big() {
+			for (let n = 0; n < 12; n++) yield megabyte;
+		}
+		const read = csvStreamResponse('big.csv', ['B'], big(), { sharedAs: 'unread' });
+		const dropped = csvStreamResponse('big.csv', ['B'], big(), { sharedAs: 'unread' });
+		const file = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await read.arrayBuffer());
+		expect(file).toBe(`\uFEFFB\r\n${megabyte.repeat(12)}`);
+		await expect(dropped.arrayBuffer()).rejects.toThrow(/not read/);
+	});
+
 	it('fails for every client sharing it when its reading fails', async () => {
 		async function* broken() {
 			yield 'one\r\n';

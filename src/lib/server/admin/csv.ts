@@ -96,14 +96,22 @@ export interface CsvExport<Batch extends CsvCell[][] | string = CsvCell[][] | st
 	sharedAs: string;
 }
 
-/** A client's place in a file: the chunks read for it that it has not taken yet. */
+/**
+ * A client's place in a file: the chunks read for it that it has not taken yet; whether it has asked for
+ * one yet; whether it was left behind (below).
+ */
 interface Reader {
 	queue: Uint8Array[];
 	bytes: number;
+	asked: boolean;
+	leftBehind: boolean;
 }
 
 // When one client of a shared file falls this far behind the fastest, the file waits for it: what the
-// app holds for a file stays bounded whatever its size.
+// app holds for a file stays bounded whatever its size. A client that has not asked for a single chunk by
+// then is not waited for but left behind: its response was never sent (a server sends a response's body
+// as soon as it has it, so even the slowest client asks for its first chunks at once), and waiting would
+// hold the others' downloads for ever.
 const BEHIND_AT_MOST = 4 * 1024 * 1024;
 
 /**
@@ -128,13 +136,15 @@ class FileReading {
 	) {}
 
 	join(): Reader {
-		const reader: Reader = { queue: [], bytes: 0 };
+		const reader: Reader = { queue: [], bytes: 0, asked: false, leftBehind: false };
 		this.readers.add(reader);
 		return reader;
 	}
 
 	/** The reader's next chunk, or null at the end of the file. */
 	async next(reader: Reader): Promise<Uint8Array | null> {
+		reader.asked = true;
+		if (reader.leftBehind) throw new Error('This download was not read while others went on with it.');
 		while (!reader.queue.length) {
 			if (this.failure) throw this.failure.error;
 			if (this.done) return null;
@@ -161,6 +171,11 @@ class FileReading {
 	}
 
 	private async readBatch() {
+		for (const reader of this.readers) {
+			if (reader.asked || reader.bytes <= BEHIND_AT_MOST) continue;
+			this.readers.delete(reader);
+			Object.assign(reader, { queue: [], bytes: 0, leftBehind: true });
+		}
 		while ([...this.readers].some((r) => r.bytes > BEHIND_AT_MOST))
 			await new Promise<void>((resolve) => (this.caughtUp = resolve));
 		this.caughtUp = null;
