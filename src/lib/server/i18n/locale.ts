@@ -48,8 +48,8 @@ export function inLocale<T>(locale: string | null | undefined, task: () => T): T
 
 /**
  * Runs the rest of the request in its language: message functions (`m.…()`) called while it is handled,
- * on the page or in a form action, a refusal or a mail, speak it; `<html lang>` says it (page-head.ts). Placed after the
- * session, which reads the person's saved choice.
+ * on the page or in a form action, a refusal or a mail, speak it; `<html lang>` says it (page-head.ts).
+ * Placed after the session, which reads the person's saved choice.
  */
 export const localize: Handle = ({ event, resolve }) => {
 	const locale = localeFor(event.request, event.locals.user?.locale);
