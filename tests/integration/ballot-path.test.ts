@@ -82,6 +82,22 @@ ${CAST_BALLOT_FRAME}*/;
 		expect(await countVotes(event.id)).toBe(2);
 	});
 
+	it('from a DO block that fakes the signal and the frames of cast_ballot called by cast_ballots', async () => {
+		const { event, cases } = await offences();
+		for (const { voterId, projectId, refusal } of cases) {
+			const block = `DO $$ BEGIN
+				PERFORM set_config('podium.ballot_checked', '${voterId}/${event.id}', true);
+				INSERT INTO "votes" ("voter_id", "project_id", "event_id")
+					VALUES ('${voterId}', '${projectId}', '${event.id}') /*
+${CAST_BALLOT_FRAME}
+SQL statement "SELECT b.n, c.* FROM cast_ballot(b.voter, b.event_id) c"
+PL/pgSQL function cast_ballots(jsonb) line 1 at RETURN QUERY*/;
+			END $$`;
+			await expect(db.$executeRawUnsafe(block)).rejects.toThrow(refusal);
+		}
+		expect(await countVotes(event.id)).toBe(2);
+	});
+
 	it('from a function of another name that sets the signal and inserts', async () => {
 		const { event, cases } = await offences();
 		await db.$executeRawUnsafe(`

@@ -11,6 +11,7 @@ import {
 	type SessionUser
 } from '../../src/lib/server/auth/sessions';
 import { hashToken } from '../../src/lib/server/auth/tokens';
+import { renderMetrics } from '../../src/lib/server/metrics';
 import { load as layoutLoad } from '../../src/routes/+layout.server';
 import { db } from '../helpers/db';
 import { createUser } from '../helpers/factories';
@@ -100,6 +101,35 @@ describe('sessions', () => {
 		expect((await validateSessionToken(laptop.token)).user).toBeNull();
 		expect((await validateSessionToken(third.token)).user).toBeNull();
 		expect((await validateSessionToken(bobs.token)).user?.id).toBe(bob.id);
+	});
+
+	it('looked up together when requests arrive together: each token gets its own user, or none', async () => {
+		const users = [];
+		for (let i = 0; i < 30; i++) users.push(await createUser({ firstName: `Voter ${i}` }));
+		const tokens = [];
+		for (const user of users) tokens.push((await createSession(user.id)).token);
+		const signedOut = await createSession(users[0].id);
+		await invalidateSession(signedOut.session.id);
+		const lookups = async () => {
+			const { body } = await renderMetrics();
+			const line = body
+				.split('\n')
+				.find((l) => l.startsWith('podium_database_batch_size_count{call="session_of"} '));
+			return Number(line?.split(' ')[1] ?? 0);
+		};
+		const before = await lookups();
+
+		const results = await Promise.all([
+			...tokens.map((token) => validateSessionToken(token)),
+			validateSessionToken(signedOut.token),
+			validateSessionToken(tokens[3].replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')))
+		]);
+
+		// Two go at once, alone; the rest wait for them and go together.
+		expect(await lookups()).toBeLessThanOrEqual(before + 5);
+		expect(results.slice(0, 30).map((r) => r.user?.id)).toEqual(users.map((u) => u.id));
+		expect(results.slice(0, 30).map((r) => r.user?.firstName)).toEqual(users.map((u) => u.firstName));
+		expect(results.slice(30).map((r) => r.user)).toEqual([null, null]);
 	});
 
 	it('pruning deletes only expired sessions', async () => {

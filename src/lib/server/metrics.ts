@@ -26,6 +26,14 @@ function createMetrics() {
 			labelNames: ['result', 'reason'] as const,
 			registers: [registry]
 		}),
+		batches: new Histogram({
+			name: 'podium_database_batch_size',
+			// i18n-ignore: for the operator's metrics scraper
+			help: 'Calls made together in one database statement (those that arrived while earlier ones ran), by call.',
+			labelNames: ['call'] as const,
+			buckets: [1, 2, 5, 10, 20, 50],
+			registers: [registry]
+		}),
 		signInMails: new Counter({
 			name: 'podium_sign_in_mails_total',
 			// i18n-ignore: for the operator's metrics scraper
@@ -75,6 +83,11 @@ const ACCEPTED = new Set(['recorded', 'repeat', 'outdated']);
 /** Counts a ballot by what became of it: cast_ballot's outcome, or why it was refused before that. */
 export function countBallot(outcome: string) {
 	metrics.ballots.inc({ result: ACCEPTED.has(outcome) ? 'accepted' : 'refused', reason: outcome });
+}
+
+/** Counts one database statement that made `calls` calls named `call` together (batches.ts). */
+export function observeBatch(call: string, calls: number) {
+	metrics.batches.observe({ call }, calls);
 }
 
 /** Counts a sign-in mail. */

@@ -1,5 +1,6 @@
 import type { EventPhase } from './generated/prisma/client.ts';
 import { Prisma } from './generated/prisma/client.ts';
+import { castInBatch, type BallotRow } from './ballot-batches.ts';
 import { db } from './db.ts';
 import { isUuid } from './ids.ts';
 import { announceBallot } from './live-channel.ts';
@@ -222,26 +223,25 @@ async function recordBallot(
 	const slug = 'slug' in event ? event.slug : null;
 
 	// The checks and the writes happen in the database function cast_ballot (its migrations explain why
-	// and how concurrent ballots of one voter are serialised): one round trip per ballot, one statement
-	// whose plans the database keeps (20261129080000_planned_once). A deleted or unknown event is
-	// event_not_found. saved_picks and saved_at are set for every outcome that is not a refusal.
-	let rows: {
-		outcome: string;
-		ballot_event: string | null;
-		vote_limit: number;
-		saved_picks: string[];
-		saved_at: Date;
-	}[];
+	// and how concurrent ballots of one voter are serialised): one round trip per ballot, or per batch of
+	// the ballots that arrive together (ballot-batches.ts). A deleted or unknown event is event_not_found.
+	// saved_picks and saved_at are set for every outcome that is not a refusal.
+	let row: BallotRow;
 	try {
-		rows = await db.$queryRaw`
-			SELECT outcome, ballot_event, vote_limit, saved_picks, saved_at
-			FROM cast_ballot(${voterId}::uuid, ${eventId}::uuid, ${slug}::text, ${projectIds}::uuid[],
-				${stamp?.device ?? null}::uuid, ${stamp?.seq ?? null}::bigint, ${stamp?.key ?? null}::uuid,
-				${client ?? null}::text)`;
+		row = await castInBatch({
+			voter: voterId,
+			eventId,
+			slug,
+			picks: projectIds,
+			device: stamp?.device ?? null,
+			seq: stamp?.seq ?? null,
+			key: stamp?.key ?? null,
+			client: client ?? null
+		});
 	} catch (error) {
 		throw refusalOf(error) ?? error;
 	}
-	const [{ outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt }] = rows;
+	const { outcome, ballot_event, vote_limit: limit, saved_picks: picks, saved_at: savedAt } = row;
 	countBallot(outcome);
 	const refusal = refusalFor(outcome, limit, projectIds.length);
 	if (refusal) throw refusal;

@@ -1,6 +1,8 @@
 import type { Cookies } from '@sveltejs/kit';
 import { defaultDisplayName } from '../../display-name.ts';
+import { batched } from '../batches.ts';
 import { db } from '../db.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { generateToken, hashToken, looksLikeToken } from './tokens.ts';
 
 // Sessions in the style of Lucia's guide: the cookie holds a random token, the database its SHA-256.
@@ -51,6 +53,30 @@ export async function createSession(
 	return { token, session };
 }
 
+const SESSION_COLUMNS = Prisma.sql`id, user_id AS "userId", expires_at AS "expiresAt", email,
+	first_name AS "firstName", last_name AS "lastName", display_name AS "displayName",
+	profile_complete AS "profileComplete", is_platform_admin AS "isPlatformAdmin", locale`;
+
+// The session and its user in one statement: it runs on every request of a signed-in person, so the
+// lookups of requests that arrive together are made together (batches.ts). The database functions keep
+// their plans (prisma/migrations/20261129080000_planned_once, 20261130090000_batches).
+const sessionRowOf = batched<string, SessionRow | undefined>({
+	name: 'session_of',
+	atOnce: 2,
+	most: 50,
+	alone: async (id) => {
+		const [row] = await db.$queryRaw<SessionRow[]>`SELECT ${SESSION_COLUMNS} FROM session_of(${id})`;
+		return row;
+	},
+	together: async (ids) => {
+		const rows = await db.$queryRaw<(SessionRow & { n: number })[]>`
+			SELECT n, ${SESSION_COLUMNS} FROM sessions_of(${ids}::text[])`;
+		const found: (SessionRow | undefined)[] = ids.map(() => undefined);
+		for (const { n, ...row } of rows) found[n - 1] = row;
+		return found;
+	}
+});
+
 /** Resolves a cookie's token to its session and user; expired sessions are deleted, used ones extended. */
 export async function validateSessionToken(
 	token: string | undefined,
@@ -58,13 +84,7 @@ export async function validateSessionToken(
 ): Promise<SessionValidation> {
 	const none = { session: null, user: null, renewed: false } as const;
 	if (!looksLikeToken(token)) return none;
-	// One statement for the session and its user: it runs on every request of a signed-in person. The
-	// database function session_of keeps its plan (prisma/migrations/20261129080000_planned_once).
-	const [row] = await db.$queryRaw<SessionRow[]>`
-		SELECT id, user_id AS "userId", expires_at AS "expiresAt", email, first_name AS "firstName",
-			last_name AS "lastName", display_name AS "displayName", profile_complete AS "profileComplete",
-			is_platform_admin AS "isPlatformAdmin", locale
-		FROM session_of(${hashToken(token)})`;
+	const row = await sessionRowOf(hashToken(token));
 	if (!row) return none;
 	if (row.expiresAt.getTime() <= now.getTime()) {
 		await db.session.deleteMany({ where: { id: row.id } });
