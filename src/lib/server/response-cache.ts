@@ -2,6 +2,7 @@ import type { Handle } from '@sveltejs/kit';
 import { readTheme } from './appearance/theme.ts';
 import { SESSION_COOKIE } from './auth/sessions.ts';
 import { compressBytes, compressedHeaders, compressionOf } from './http/compression.ts';
+import { isSharedResponse } from './http/shared-response.ts';
 import { requestedLocale } from './i18n/locale.ts';
 
 // A page that says `Cache-Control: public, max-age=N` is the same for every signed-out visitor for N
@@ -38,9 +39,8 @@ let bytes = 0;
 const rendering = new Map<string, Promise<Entry | undefined>>();
 
 function publicMaxAge(response: Response): number {
-	const header = response.headers.get('cache-control') ?? '';
-	if (!/\bpublic\b/.test(header)) return 0;
-	return Number(/\bmax-age=(\d+)/.exec(header)?.[1] ?? 0);
+	if (!isSharedResponse(response)) return 0;
+	return Number(/\bmax-age=(\d+)/.exec(response.headers.get('cache-control') ?? '')?.[1] ?? 0);
 }
 
 function remove(key: string) {

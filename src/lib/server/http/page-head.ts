@@ -1,6 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import { baseLocale } from '$lib/paraglide/runtime';
 import { readTheme } from '../appearance/theme.ts';
+import { isSharedResponse } from './shared-response.ts';
 
 // What differs from one request's page to another's at the top of src/app.html: `<html lang>` (the
 // request's language, src/lib/server/i18n/locale.ts), `<html data-theme>` (the theme cookie, so that no
@@ -39,7 +40,7 @@ export const pageHead: Handle = async ({ event, resolve }) => {
 	});
 	// A page whose HTML depends on a cookie says so to caches, so a shared cache never hands one
 	// person's dark page to another (the language's Vary is localize's).
-	if (/\bpublic\b/.test(response.headers.get('cache-control') ?? '')) {
+	if (isSharedResponse(response)) {
 		response.headers.append('Vary', 'Cookie');
 	}
 	return response;

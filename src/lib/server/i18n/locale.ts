@@ -9,6 +9,7 @@ import {
 	overwriteServerAsyncLocalStorage,
 	type Locale
 } from '$lib/paraglide/runtime';
+import { isSharedResponse } from '../http/shared-response.ts';
 
 // The language of every page, mail and message (Paraglide: messages/{locale}.json). In this order: the
 // language a signed-in person chose (kept on their profile), else the one chosen in this browser with
@@ -57,7 +58,7 @@ export const localize: Handle = ({ event, resolve }) => {
 	return requests.run({ locale }, async () => {
 		const response = await resolve(event);
 		// The page depends on the browser's languages: a shared cache keeps one copy per language.
-		if (/\bpublic\b/.test(response.headers.get('cache-control') ?? '')) {
+		if (isSharedResponse(response)) {
 			response.headers.append('Vary', 'Accept-Language');
 		}
 		return response;
