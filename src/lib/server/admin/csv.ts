@@ -97,14 +97,13 @@ export interface CsvExport<Batch extends CsvCell[][] | string = CsvCell[][] | st
 }
 
 /**
- * A client's place in a file: the chunks read for it that it has not taken yet; whether it has asked for
- * one yet; whether it was left behind (below).
+ * A client's place in a file: the chunks read for it that it has not taken yet, and whether it has asked
+ * for one yet.
  */
 interface Reader {
 	queue: Uint8Array[];
 	bytes: number;
 	asked: boolean;
-	leftBehind: boolean;
 }
 
 // When one client of a shared file falls this far behind the fastest, the file waits for it: what the
@@ -136,7 +135,7 @@ class FileReading {
 	) {}
 
 	join(): Reader {
-		const reader: Reader = { queue: [], bytes: 0, asked: false, leftBehind: false };
+		const reader: Reader = { queue: [], bytes: 0, asked: false };
 		this.readers.add(reader);
 		return reader;
 	}
@@ -144,7 +143,10 @@ class FileReading {
 	/** The reader's next chunk, or null at the end of the file. */
 	async next(reader: Reader): Promise<Uint8Array | null> {
 		reader.asked = true;
-		if (reader.leftBehind) throw new Error('This download was not read while others went on with it.');
+		// Not among the readers, and asking: left behind (a client that left asks no more).
+		if (!this.readers.has(reader)) {
+			throw new Error('This download was not read while others went on with it.');
+		}
 		while (!reader.queue.length) {
 			if (this.failure) throw this.failure.error;
 			if (this.done) return null;
@@ -174,7 +176,7 @@ class FileReading {
 		for (const reader of this.readers) {
 			if (reader.asked || reader.bytes <= BEHIND_AT_MOST) continue;
 			this.readers.delete(reader);
-			Object.assign(reader, { queue: [], bytes: 0, leftBehind: true });
+			Object.assign(reader, { queue: [], bytes: 0 });
 		}
 		while ([...this.readers].some((r) => r.bytes > BEHIND_AT_MOST))
 			await new Promise<void>((resolve) => (this.caughtUp = resolve));
