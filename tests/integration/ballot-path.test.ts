@@ -38,6 +38,9 @@ async function offences() {
 
 const CAST_BALLOT_FRAME =
 	'PL/pgSQL function cast_ballot(uuid,uuid,text,uuid[],uuid,bigint,uuid,text) line 1 at SQL statement';
+const CAST_BALLOTS_FRAMES = `${CAST_BALLOT_FRAME}
+SQL statement "SELECT b.n, c.* FROM cast_ballot(b.voter, b.event_id) c"
+PL/pgSQL function cast_ballots(jsonb) line 1 at RETURN QUERY`;
 
 describe('the database refuses a vote that breaks a rule', () => {
 	it('from a plain INSERT', async () => {
@@ -67,36 +70,26 @@ describe('the database refuses a vote that breaks a rule', () => {
 		expect(await countVotes(event.id)).toBe(2);
 	});
 
-	it('from a DO block that fakes the signal and, inside its statement, cast_ballot on the call stack', async () => {
-		const { event, cases } = await offences();
-		for (const { voterId, projectId, refusal } of cases) {
-			// Ids from the database: safe to write into the block.
-			const block = `DO $$ BEGIN
-				PERFORM set_config('podium.ballot_checked', '${voterId}/${event.id}', true);
-				INSERT INTO "votes" ("voter_id", "project_id", "event_id")
-					VALUES ('${voterId}', '${projectId}', '${event.id}') /*
-${CAST_BALLOT_FRAME}*/;
-			END $$`;
-			await expect(db.$executeRawUnsafe(block)).rejects.toThrow(refusal);
-		}
-		expect(await countVotes(event.id)).toBe(2);
-	});
-
-	it('from a DO block that fakes the signal and the frames of cast_ballot called by cast_ballots', async () => {
-		const { event, cases } = await offences();
-		for (const { voterId, projectId, refusal } of cases) {
-			const block = `DO $$ BEGIN
-				PERFORM set_config('podium.ballot_checked', '${voterId}/${event.id}', true);
-				INSERT INTO "votes" ("voter_id", "project_id", "event_id")
-					VALUES ('${voterId}', '${projectId}', '${event.id}') /*
-${CAST_BALLOT_FRAME}
-SQL statement "SELECT b.n, c.* FROM cast_ballot(b.voter, b.event_id) c"
-PL/pgSQL function cast_ballots(jsonb) line 1 at RETURN QUERY*/;
-			END $$`;
-			await expect(db.$executeRawUnsafe(block)).rejects.toThrow(refusal);
-		}
-		expect(await countVotes(event.id)).toBe(2);
-	});
+	// A DO block that fakes the signal and writes `frames` inside its INSERT, as if on the call stack.
+	for (const [what, frames] of [
+		['cast_ballot', CAST_BALLOT_FRAME],
+		['cast_ballot called by cast_ballots', CAST_BALLOTS_FRAMES]
+	]) {
+		it(`from a DO block that fakes the signal and, inside its statement, ${what} on the call stack`, async () => {
+			const { event, cases } = await offences();
+			for (const { voterId, projectId, refusal } of cases) {
+				// Ids from the database: safe to write into the block.
+				const block = `DO $$ BEGIN
+					PERFORM set_config('podium.ballot_checked', '${voterId}/${event.id}', true);
+					INSERT INTO "votes" ("voter_id", "project_id", "event_id")
+						VALUES ('${voterId}', '${projectId}', '${event.id}') /*
+${frames}*/;
+				END $$`;
+				await expect(db.$executeRawUnsafe(block)).rejects.toThrow(refusal);
+			}
+			expect(await countVotes(event.id)).toBe(2);
+		});
+	}
 
 	it('from a function of another name that sets the signal and inserts', async () => {
 		const { event, cases } = await offences();
