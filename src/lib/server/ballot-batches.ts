@@ -39,6 +39,7 @@ export const castInBatch = batched<BallotCall, BallotRow>({
 				${call.device}::uuid, ${call.seq}::bigint, ${call.key}::uuid, ${call.client}::text)`;
 		return row;
 	},
+	key: (call) => `${call.eventId ?? call.slug} ${call.voter}`,
 	together: async (calls) => {
 		// By event, then voter, so that two calls lock attendance rows in the same order; a voter's
 		// ballots stay in the order they came.

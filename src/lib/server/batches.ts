@@ -18,6 +18,11 @@ export interface Batching<In, Out> {
 	 * nothing (one statement: one transaction); each call is then made alone and gets its own answer.
 	 */
 	together: (inputs: In[]) => Promise<Out[]>;
+	/**
+	 * Calls of the same key keep their order when made alone (a voter's ballots); the others are made
+	 * alone all at once, so that in an outage none waits for the others to fail first.
+	 */
+	key?: (input: In) => string;
 }
 
 interface Waiting<In, Out> {
@@ -51,7 +56,12 @@ export function batched<In, Out>(batching: Batching<In, Out>): (input: In) => Pr
 		} catch {
 			// Nothing of it was kept: each call is made alone and gets its own answer (if the database is
 			// down, each fails as the whole batch did).
-			for (const one of batch) await sendAlone(one);
+			const inTurn = Map.groupBy(batch, (one, i) => batching.key?.(one.input) ?? i);
+			await Promise.all(
+				[...inTurn.values()].map(async (calls) => {
+					for (const one of calls) await sendAlone(one);
+				})
+			);
 			return;
 		}
 		if (outputs.length !== batch.length) {
