@@ -39,11 +39,14 @@ export const castInBatch = batched<BallotCall, BallotRow>({
 				${call.device}::uuid, ${call.seq}::bigint, ${call.key}::uuid, ${call.client}::text)`;
 		return row;
 	},
-	key: (call) => `${call.eventId ?? call.slug} ${call.voter}`,
+	key: lockOrder,
 	together: async (calls) => {
 		// By event, then voter, so that two calls lock attendance rows in the same order; a voter's
 		// ballots stay in the order they came.
-		const order = calls.map((_, i) => i).sort((a, b) => compareLocks(calls[a], calls[b]) || a - b);
+		const keys = calls.map(lockOrder);
+		const order = calls
+			.map((_, i) => i)
+			.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
 		const rows = await db.$queryRaw<(BallotRow & { ballot: number })[]>`
 			SELECT ballot, outcome, ballot_event, vote_limit, saved_picks, saved_at
 			FROM cast_ballots(${JSON.stringify(order.map((i) => asJson(calls[i])))}::jsonb)`;
@@ -53,15 +56,13 @@ export const castInBatch = batched<BallotCall, BallotRow>({
 	}
 });
 
-// An event named by id in one ballot and by slug in another sorts apart: two such calls could still
-// wait for each other, which PostgreSQL ends by failing one of them, whose ballots are then cast alone.
-// The ballot page always names the event by its slug.
-function compareLocks(a: BallotCall, b: BallotCall): number {
-	const eventA = a.eventId ?? a.slug ?? '';
-	const eventB = b.eventId ?? b.slug ?? '';
-	if (eventA !== eventB) return eventA < eventB ? -1 : 1;
-	if (a.voter === b.voter) return 0;
-	return a.voter < b.voter ? -1 : 1;
+// A ballot's event and voter, in the order its batch takes their locks. A space sorts before every
+// character of ids and of events' slugs (slugify), so these strings sort as (event, voter) pairs. An
+// event named by id in one ballot and by slug in another sorts apart: two such calls could still wait
+// for each other, which PostgreSQL ends by failing one of them, whose ballots are then cast alone. The
+// ballot page always names the event by its slug.
+function lockOrder(call: BallotCall): string {
+	return `${call.eventId ?? call.slug} ${call.voter}`;
 }
 
 function asJson(call: BallotCall) {
