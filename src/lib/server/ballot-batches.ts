@@ -50,9 +50,11 @@ export const castInBatch = batched<BallotCall, BallotRow>({
 		const rows = await db.$queryRaw<(BallotRow & { ballot: number })[]>`
 			SELECT ballot, outcome, ballot_event, vote_limit, saved_picks, saved_at
 			FROM cast_ballots(${JSON.stringify(order.map((i) => asJson(calls[i])))}::jsonb)`;
-		const answers: BallotRow[] = [];
+		const answers: (BallotRow | undefined)[] = calls.map(() => undefined);
 		for (const { ballot, ...row } of rows) answers[order[ballot - 1]] = row;
-		return answers;
+		// cast_ballot answers every ballot. If one ever had no row, the shorter list makes batched() fail
+		// the whole call rather than answer that ballot with nothing.
+		return answers.filter((answer) => answer !== undefined);
 	}
 });
 
