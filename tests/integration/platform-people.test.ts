@@ -4,6 +4,7 @@ import { changeEmailSchema } from '../../src/lib/schemas/people';
 import { createSession, validateSessionToken } from '../../src/lib/server/auth/sessions';
 import { signInWithLink } from '../../src/lib/server/auth/sign-in-links';
 import { generateToken, hashToken } from '../../src/lib/server/auth/tokens';
+import { removeAttendee } from '../../src/lib/server/admin/attendees';
 import { rankProjects } from '../../src/lib/server/leaderboard';
 import { grantPlatformAdmin, revokePlatformAdmin } from '../../src/lib/server/platform/admins';
 import { deletePerson, describeDeletion } from '../../src/lib/server/platform/deletion';
@@ -249,6 +250,45 @@ describe('exporting a person', () => {
 		expect(await response.json()).toMatchObject({ profile: { id: person.id, phone: '+1 555 0100' } });
 		const rows = (await auditOf(person.id)).filter((r) => r.action === 'person_exported');
 		expect(rows).toHaveLength(2);
+	});
+});
+
+describe("a person's votes across events", () => {
+	it('lists the votes they cast in every event, those of an event they were removed from included', async () => {
+		const { person, event, others } = await busyPerson();
+		const left = await make.createEvent({ name: 'Left Jam', phase: 'voting' });
+		const there = await make.createProject(left.id);
+		await make.createVote(person.id, there.id);
+		// Removed by its owner, their vote kept (the owner's choice on the removal page).
+		const owner = { id: left.ownerId, displayName: 'Owner', email: 'owner@example.test' };
+		await removeAttendee(owner, left.id, person.id, {
+			removeProjects: false,
+			removeVotes: false
+		});
+		// Someone else's votes in both events are not theirs.
+		const stranger = await make.createUser();
+		await make.createVote(stranger.id, others[1].id);
+		await make.createVote(stranger.id, there.id);
+
+		const page = await describePerson(person.id);
+		expect(page.attending.rows.map((a) => a.event.id)).toEqual([event.id]);
+		expect(page.ballots.map((b) => [b.event.id, b.votes]).sort()).toEqual(
+			[
+				[event.id, 2],
+				[left.id, 1]
+			].sort()
+		);
+		const { actor } = await adminActor();
+		const data = await exportPerson(actor, person.id);
+		expect(data.votes.map((v) => v.project.id).sort()).toEqual([others[1].id, others[2].id, there.id].sort());
+	});
+
+	it('finds nothing for a person who never voted', async () => {
+		const quiet = await make.createUser();
+		await make.addAttendee((await make.createEvent({ phase: 'voting' })).id, quiet.id);
+		expect((await describePerson(quiet.id)).ballots).toEqual([]);
+		const { actor } = await adminActor();
+		expect((await exportPerson(actor, quiet.id)).votes).toEqual([]);
 	});
 });
 

@@ -10,6 +10,7 @@ import { recordPlatformAction } from './audit.ts';
 import { eraseIdentity } from './deletion.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { resolveMerge, type MergeInputs } from './merge-plan.ts';
+import { whereVotesOf } from './votes-of.ts';
 import { m } from '../../paraglide/messages.js';
 
 // Merging a duplicate account into the account a person keeps. The plan (what moves, what is dropped,
@@ -50,18 +51,20 @@ async function readInputs(client: Client, duplicateId: string, keptId: string): 
 			},
 			orderBy: [{ projectId: 'asc' }, { userId: 'asc' }]
 		}),
-		client.vote.findMany({
-			where: { voterId: { in: both } },
-			select: {
-				id: true,
-				voterId: true,
-				projectId: true,
-				eventId: true,
-				project: { select: { name: true } },
-				event
-			},
-			orderBy: { id: 'asc' }
-		}),
+		whereVotesOf(client, both).then((where) =>
+			client.vote.findMany({
+				where,
+				select: {
+					id: true,
+					voterId: true,
+					projectId: true,
+					eventId: true,
+					project: { select: { name: true } },
+					event
+				},
+				orderBy: { id: 'asc' }
+			})
+		),
 		client.referral.findMany({
 			where: { userId: { in: both } },
 			select: { id: true, userId: true, eventId: true, content: true },

@@ -3,6 +3,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { isStorableText } from '../http/storable-text.ts';
 import { isUuid } from '../ids.ts';
 import { RuleViolation } from '../rules.ts';
+import { whereVotesOf } from './votes-of.ts';
 import { m } from '../../paraglide/messages.js';
 
 // The people directory and one person's page in the app-wide admin area: reading only. The changes
@@ -256,14 +257,16 @@ export async function describePerson(id: string) {
 			orderBy: [{ joinedAt: 'desc' }, { projectId: 'asc' }],
 			take
 		}),
-		db.vote.groupBy({
-			by: ['eventId'],
-			where: { voterId: id },
-			_count: { _all: true },
-			_max: { createdAt: true },
-			orderBy: { _max: { createdAt: 'desc' } },
-			take
-		}),
+		whereVotesOf(db, [id]).then((where) =>
+			db.vote.groupBy({
+				by: ['eventId'],
+				where,
+				_count: { _all: true },
+				_max: { createdAt: true },
+				orderBy: { _max: { createdAt: 'desc' } },
+				take
+			})
+		),
 		db.referral.findMany({
 			where: { userId: id },
 			select: { id: true, content: true, createdAt: true, event: { select: eventSelect } },

@@ -2,6 +2,7 @@ import { db } from '../db.ts';
 import type { Actor } from '../admin/access.ts';
 import { recordPlatformAction } from './audit.ts';
 import { lockPerson } from './person-actions.ts';
+import { whereVotesOf } from './votes-of.ts';
 
 // "Everything we hold about them", as one JSON document: for a person's request for their data, or
 // before deleting them. Session token hashes are left out: they are credentials, not data about anyone.
@@ -72,16 +73,18 @@ export async function exportPerson(actor: Actor, id: string, now = new Date()) {
 					},
 					orderBy: { joinedAt: 'asc' }
 				}),
-				tx.vote.findMany({
-					where: { voterId: id },
-					select: {
-						id: true,
-						createdAt: true,
-						project: { select: { id: true, name: true } },
-						event: { select: eventRef }
-					},
-					orderBy: { createdAt: 'asc' }
-				}),
+				whereVotesOf(tx, [id]).then((where) =>
+					tx.vote.findMany({
+						where,
+						select: {
+							id: true,
+							createdAt: true,
+							project: { select: { id: true, name: true } },
+							event: { select: eventRef }
+						},
+						orderBy: { createdAt: 'asc' }
+					})
+				),
 				tx.referral.findMany({
 					where: { userId: id },
 					select: { id: true, content: true, createdAt: true, event: { select: eventRef } },
