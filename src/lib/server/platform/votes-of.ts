@@ -5,14 +5,13 @@ type Client = Pick<Prisma.TransactionClient, '$queryRaw'>;
 /**
  * Where to find the votes of `voterIds` in every event: for the few views of a person's votes across
  * events (their page, their export, a merge). No index on votes starts with the voter (schema.prisma,
- * model Vote), so those votes are found event by event, through the index on (event_id, voter_id): one
- * look per event, milliseconds for thousands of events, instead of reading every vote. Votes kept after
- * their voter left an event are found too, which the person's attendances alone would miss.
+ * model Vote), so they are looked for in the events the people attend and in those they left while their
+ * votes stayed (former_attendees, kept by a trigger), through the index on (event_id, voter_id).
  */
 export async function whereVotesOf(client: Client, voterIds: string[]): Promise<Prisma.VoteWhereInput> {
 	const events = await client.$queryRaw<{ id: string }[]>`
-		SELECT e."id" FROM "events" e CROSS JOIN LATERAL (
-			SELECT 1 FROM "votes" v WHERE v."event_id" = e."id" AND v."voter_id" = ANY(${voterIds}::uuid[]) LIMIT 1
-		) AS voted`;
+		SELECT "event_id" AS id FROM "event_attendees" WHERE "user_id" = ANY(${voterIds}::uuid[])
+		UNION
+		SELECT "event_id" FROM "former_attendees" WHERE "user_id" = ANY(${voterIds}::uuid[])`;
 	return { voterId: { in: voterIds }, eventId: { in: events.map((e) => e.id) } };
 }
