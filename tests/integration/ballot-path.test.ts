@@ -131,6 +131,40 @@ describe('cast_ballot', () => {
 		expect(votes.map((v) => v.projectId).sort()).toEqual([ids[0], ids[2]].sort());
 	});
 
+	it('spares the trigger its own checks for the votes it checked, called by the client or by cast_ballots', async () => {
+		const { event, ids } = await scene();
+		const picks = `ARRAY['${ids[0]}', '${ids[1]}']::uuid[]`;
+		// Scans of the votes table in one transaction: the trigger's own checks count a voter's votes,
+		// one scan per vote; cast_ballot's are the same whoever called it.
+		const scansOf = async (call: (voter: string) => string) => {
+			const voter = await createUser();
+			await addAttendee(event.id, voter.id);
+			return db.$transaction(async (tx) => {
+				const read = async () =>
+					(
+						await tx.$queryRaw<
+							{ n: number }[]
+						>`SELECT (coalesce(seq_scan, 0) + coalesce(idx_scan, 0))::int AS n
+							FROM pg_stat_xact_user_tables WHERE relname = 'votes'`
+					)[0]?.n ?? 0;
+				const before = await read();
+				await tx.$executeRawUnsafe(call(voter.id));
+				return (await read()) - before;
+			});
+		};
+		const direct = await scansOf((v) => `SELECT * FROM cast_ballot('${v}', '${event.id}', NULL, ${picks})`);
+		const batched = await scansOf(
+			(v) => `SELECT * FROM cast_ballots(jsonb_build_array(jsonb_build_object(
+				'voter', '${v}', 'event_id', '${event.id}', 'picks', ${picks})))`
+		);
+		const inside = await scansOf(
+			(v) => `DO $$ BEGIN PERFORM cast_ballot('${v}', '${event.id}', NULL, ${picks}); END $$`
+		);
+		expect(batched).toBe(direct);
+		expect(inside).toBe(direct + 2);
+		expect(await countVotes(event.id)).toBe(6);
+	});
+
 	it('gives new votes time-ordered ids (UUID version 7)', async () => {
 		const { event, ids } = await scene();
 		const made = [];
