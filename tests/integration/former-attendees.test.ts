@@ -10,10 +10,10 @@ import { applyMigrations, readMigrations, type SqlConnection } from '../../src/l
 const MIGRATION = '20261130160000_former_attendees';
 let pg: PGlite;
 
-const one = async <T>(sql: string, params: unknown[] = []) => (await pg.query<T>(sql, params)).rows;
+const rowsOf = async <T>(sql: string, params: unknown[] = []) => (await pg.query<T>(sql, params)).rows;
 
 async function person(name: string) {
-	const [row] = await one<{ id: string }>(
+	const [row] = await rowsOf<{ id: string }>(
 		`INSERT INTO users (email, first_name, display_name) VALUES ($1, $2, $2) RETURNING id`,
 		[`${name}@example.test`, name]
 	);
@@ -21,11 +21,11 @@ async function person(name: string) {
 }
 
 async function eventWithProject(slug: string, ownerId: string) {
-	const [event] = await one<{ id: string }>(
+	const [event] = await rowsOf<{ id: string }>(
 		`INSERT INTO events (name, slug, join_code, owner_id, phase) VALUES ($1, $1, upper($1), $2, 'voting') RETURNING id`,
 		[slug, ownerId]
 	);
-	const [project] = await one<{ id: string }>(
+	const [project] = await rowsOf<{ id: string }>(
 		`INSERT INTO projects (name, join_code, owner_id, event_id) VALUES ('P', upper($1) || 'P', $2, $3) RETURNING id`,
 		[slug, ownerId, event.id]
 	);
@@ -33,8 +33,8 @@ async function eventWithProject(slug: string, ownerId: string) {
 }
 
 async function attendAndVote(userId: string, { eventId, projectId }: { eventId: string; projectId: string }) {
-	await one(`INSERT INTO event_attendees (event_id, user_id) VALUES ($1, $2)`, [eventId, userId]);
-	await one(`INSERT INTO votes (voter_id, project_id, event_id) VALUES ($1, $2, $3)`, [
+	await rowsOf(`INSERT INTO event_attendees (event_id, user_id) VALUES ($1, $2)`, [eventId, userId]);
+	await rowsOf(`INSERT INTO votes (voter_id, project_id, event_id) VALUES ($1, $2, $3)`, [
 		userId,
 		projectId,
 		eventId
@@ -42,9 +42,9 @@ async function attendAndVote(userId: string, { eventId, projectId }: { eventId: 
 }
 
 const formerOf = async (userId: string) =>
-	(await one<{ event_id: string }>(`SELECT event_id FROM former_attendees WHERE user_id = $1`, [userId])).map(
-		(r) => r.event_id
-	);
+	(
+		await rowsOf<{ event_id: string }>(`SELECT event_id FROM former_attendees WHERE user_id = $1`, [userId])
+	).map((r) => r.event_id);
 
 beforeAll(async () => {
 	pg = new PGlite({ extensions: { pg_trgm } });
@@ -63,7 +63,7 @@ describe('where to look for a person’s votes across events', () => {
 		const event = await eventWithProject('before', owner);
 		await attendAndVote(left, event);
 		await attendAndVote(stayed, event);
-		await one(`DELETE FROM event_attendees WHERE user_id = $1`, [left]);
+		await rowsOf(`DELETE FROM event_attendees WHERE user_id = $1`, [left]);
 
 		await applyMigrations(pg as unknown as SqlConnection, readMigrations());
 		expect(await formerOf(left)).toEqual([event.eventId]);
@@ -76,18 +76,18 @@ describe('where to look for a person’s votes across events', () => {
 		const event = await eventWithProject('after', owner);
 		await attendAndVote(kept, event);
 		await attendAndVote(cleared, event);
-		await one(`INSERT INTO event_attendees (event_id, user_id) VALUES ($1, $2)`, [event.eventId, never]);
+		await rowsOf(`INSERT INTO event_attendees (event_id, user_id) VALUES ($1, $2)`, [event.eventId, never]);
 
-		await one(`DELETE FROM event_attendees WHERE user_id = $1`, [kept]);
-		await one(`DELETE FROM votes WHERE voter_id = $1`, [cleared]);
-		await one(`DELETE FROM event_attendees WHERE user_id = ANY($1::uuid[])`, [[cleared, never]]);
+		await rowsOf(`DELETE FROM event_attendees WHERE user_id = $1`, [kept]);
+		await rowsOf(`DELETE FROM votes WHERE voter_id = $1`, [cleared]);
+		await rowsOf(`DELETE FROM event_attendees WHERE user_id = ANY($1::uuid[])`, [[cleared, never]]);
 		expect(await formerOf(kept)).toEqual([event.eventId]);
 		expect(await formerOf(cleared)).toEqual([]);
 		expect(await formerOf(never)).toEqual([]);
 
 		// Leaving twice (after joining again) keeps one row.
-		await one(`INSERT INTO event_attendees (event_id, user_id) VALUES ($1, $2)`, [event.eventId, kept]);
-		await one(`DELETE FROM event_attendees WHERE user_id = $1`, [kept]);
+		await rowsOf(`INSERT INTO event_attendees (event_id, user_id) VALUES ($1, $2)`, [event.eventId, kept]);
+		await rowsOf(`DELETE FROM event_attendees WHERE user_id = $1`, [kept]);
 		expect(await formerOf(kept)).toEqual([event.eventId]);
 	});
 });
