@@ -53,37 +53,43 @@ describe('the embedded database', () => {
 		expect(history.map((row) => row.migration_name)).toEqual(readMigrations().map((m) => m.name));
 		await second.closeDatabase();
 	});
-	it('gives the app the same values as the Prisma adapter on a database of its own', async () => {
-		// db.ts hands the adapter a database that takes each query's parsers once (withParsersOnce):
-		// every type whose parsing the adapter changes, in plain queries and in a transaction.
-		const values = (client: { $queryRaw: PrismaClient['$queryRaw'] }) => client.$queryRaw`
+	it.each([
+		["in memory, in the app's thread", () => `memory://values-${Date.now()}`],
+		['in a directory, in a thread of its own', () => path.join(tempDir(), 'pglite')]
+	])(
+		'gives the app the same values as the Prisma adapter on a database of its own (%s)',
+		async (_, where) => {
+			// db.ts hands the adapter a database that takes each query's parsers once (withParsersOnce):
+			// every type whose parsing the adapter changes, in plain queries and in a transaction.
+			const values = (client: { $queryRaw: PrismaClient['$queryRaw'] }) => client.$queryRaw`
 			SELECT '2025-03-01 14:05:09.123+00'::timestamptz AS at, '2025-03-01 14:05:09'::timestamp AS local,
 				'2025-03-01'::date AS day, '14:05:09'::time AS clock, 12345678901234::int8 AS big,
 				1.50::numeric AS price, '{"a":[1,2]}'::jsonb AS doc, '{"b":true}'::json AS plain,
 				'\\x0102'::bytea AS bytes, ARRAY['2025-03-01 14:05:09+00'::timestamptz] AS times,
 				ARRAY[1::int8, 2::int8] AS bigs, ARRAY['00000000-0000-7000-8000-000000000001'::uuid] AS ids,
 				ARRAY[1.5::numeric] AS prices, ARRAY['{"c":1}'::jsonb] AS docs, 42 AS n, 'text' AS s`;
-		const app = await loadDatabaseModule({
-			DATABASE_URL: undefined,
-			EMBEDDED_DATABASE_DIR: `memory://values-${Date.now()}`
-		});
-		await app.prepareDatabase();
-		const own = await PGlite.create();
-		const alone = new PrismaClient({ adapter: new PrismaPGlite(own) });
-		try {
-			const expected = await values(alone);
-			expect(await values(app.db)).toEqual(expected);
-			expect(await app.db.$transaction((tx) => values(tx))).toEqual(expected);
-			expect(await values(app.db)).toEqual(expected);
-			// And a model query: its dates come back as dates.
-			const user = await app.db.user.create({ data: { email: 'values@example.test', firstName: 'V' } });
-			expect(user.createdAt).toBeInstanceOf(Date);
-		} finally {
-			await alone.$disconnect();
-			await own.close();
-			await app.closeDatabase();
+			const app = await loadDatabaseModule({
+				DATABASE_URL: undefined,
+				EMBEDDED_DATABASE_DIR: where()
+			});
+			await app.prepareDatabase();
+			const own = await PGlite.create();
+			const alone = new PrismaClient({ adapter: new PrismaPGlite(own) });
+			try {
+				const expected = await values(alone);
+				expect(await values(app.db)).toEqual(expected);
+				expect(await app.db.$transaction((tx) => values(tx))).toEqual(expected);
+				expect(await values(app.db)).toEqual(expected);
+				// And a model query: its dates come back as dates.
+				const user = await app.db.user.create({ data: { email: 'values@example.test', firstName: 'V' } });
+				expect(user.createdAt).toBeInstanceOf(Date);
+			} finally {
+				await alone.$disconnect();
+				await own.close();
+				await app.closeDatabase();
+			}
 		}
-	});
+	);
 });
 
 describe('a PostgreSQL server in DATABASE_URL', () => {

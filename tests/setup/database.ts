@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { afterAll, inject } from 'vitest';
+import {
+	embeddedOptions,
+	inThisThread,
+	type EmbeddedDatabase
+} from '../../src/lib/server/embedded/in-process';
 import { createTestDatabase, serverUrl } from './server';
 
 // Runs before each test file, before it can import src/lib/server/db.ts: points that module at a clean
@@ -17,12 +21,12 @@ if (database) {
 	delete process.env.DATABASE_URL;
 	const name = `memory://test-${randomUUID()}`;
 	const pglite = new PGlite({
-		loadDataDir: new Blob([readFileSync(inject('embeddedTemplate'))]),
-		extensions: { pg_trgm }
+		...embeddedOptions,
+		loadDataDir: new Blob([readFileSync(inject('embeddedTemplate'))])
 	});
 	const open = ((
-		globalThis as { podiumEmbeddedDatabases?: Map<string, { pglite: PGlite; close: () => Promise<void> }> }
+		globalThis as { podiumEmbeddedDatabases?: Map<string, EmbeddedDatabase> }
 	).podiumEmbeddedDatabases ??= new Map());
-	open.set(name, { pglite, close: () => pglite.close() });
+	open.set(name, inThisThread(pglite));
 	process.env.EMBEDDED_DATABASE_DIR = name;
 }

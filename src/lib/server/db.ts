@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, type QueryOptions } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { config, ConfigError, type DatabaseTarget } from './config.ts';
 import { noteDatabaseReachable, watchPool } from './database-status.ts';
 import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded-lock.ts';
+import { embeddedOptions, inThisThread, type EmbeddedDatabase } from './embedded/in-process.ts';
+import { startEmbeddedThread } from './embedded/thread.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { log } from './log.ts';
-import { applyMigrations, readMigrationState, type SqlConnection } from './migrations.ts';
+import { applyMigrations, readMigrationState } from './migrations.ts';
 
 export type Database = PrismaClient;
 
@@ -73,68 +73,16 @@ function open(target: DatabaseTarget): OpenedDatabase {
 	}
 	const embedded = openEmbedded(target.dir);
 	if (typeof embedded === 'string') return unavailable(embedded);
-	const { pglite } = embedded;
-	const client = new PrismaClient({ adapter: new PrismaPGlite(withParsersOnce(pglite)) });
+	const client = new PrismaClient({ adapter: embedded.adapter });
 	return {
 		client,
 		// The embedded database has no operator: it migrates itself, with the same migration files.
 		prepare: async () => {
-			await pglite.waitReady;
-			await applyMigrations(pglite as SqlConnection);
+			await applyMigrations(embedded.sql);
 		},
 		close: embedded.close,
-		// One database in this process: PGlite delivers its NOTIFYs to its own listeners.
-		listen: async (channel, onNotify) => {
-			await pglite.waitReady;
-			const stop = await pglite.listen(channel, onNotify);
-			return async () => stop();
-		}
+		listen: (channel, onNotify, onError) => embedded.listen(channel, onNotify, onError)
 	};
-}
-
-/**
- * The database as the Prisma adapter sees it: its queries' parsers go into the database's own table,
- * instead of with every query. PGlite merges a query's parsers into its table (318 types) for every
- * query that brings some, as the adapter's all do: 65 µs a query, a tenth of a ballot's time on the
- * embedded database (BENCHMARKS.md). The results are the same: that merged table is the one the query
- * would have used. The app's own queries on the database (migrations, LISTEN) read only text and booleans,
- * which the adapter's parsers leave alone.
- */
-function withParsersOnce(pglite: PGlite): PGlite {
-	const once = <T extends QueryOptions>(options?: T) => {
-		if (!options?.parsers) return options;
-		// Checked at every query (24 entries): PGlite writes its table again if refreshArrayTypes() is called.
-		for (const [type, parser] of Object.entries(options.parsers)) {
-			if (pglite.parsers[type] !== parser) pglite.parsers[type] = parser;
-		}
-		return { ...options, parsers: undefined };
-	};
-	const query: PGlite['query'] = (sql, params, options) => pglite.query(sql, params, once(options));
-	const transaction: PGlite['transaction'] = (callback) =>
-		pglite.transaction((tx) =>
-			callback(overriding(tx, { query: (sql, params, options) => tx.query(sql, params, once(options)) }))
-		);
-	return overriding(pglite, { query, transaction });
-}
-
-/** `target` with some of its members replaced; the others are its own, bound to it. */
-function overriding<T extends object>(target: T, members: Partial<T>): T {
-	return new Proxy(target, {
-		get(target, property) {
-			if (Object.hasOwn(members, property)) return members[property as keyof T];
-			const value = Reflect.get(target, property, target);
-			return typeof value === 'function' ? value.bind(target) : value;
-		}
-	});
-}
-
-// The extensions the migrations create (pg_trgm: the admin search's trigram indexes) must be loaded into
-// PGlite; a PostgreSQL server ships them.
-const embeddedOptions = { extensions: { pg_trgm } };
-
-interface EmbeddedDatabase {
-	pglite: PGlite;
-	close: () => Promise<void>;
 }
 
 // The embedded databases this process has open, by directory, on globalThis because it outlives this
@@ -150,10 +98,8 @@ function openEmbedded(dir: string): EmbeddedDatabase | string {
 	// database: tests/setup/database.ts).
 	const alreadyOpen = openHere.get(dir);
 	if (alreadyOpen) return alreadyOpen;
-	if (dir.startsWith('memory://')) {
-		const pglite = new PGlite(dir, embeddedOptions);
-		return { pglite, close: () => pglite.close() };
-	}
+	// In memory, it is the tests' own: it stays in this thread, where they can hand one over.
+	if (dir.startsWith('memory://')) return inThisThread(new PGlite(dir, embeddedOptions));
 	let unlock;
 	try {
 		mkdirSync(dir, { recursive: true });
@@ -163,13 +109,15 @@ function openEmbedded(dir: string): EmbeddedDatabase | string {
 		if (error instanceof EmbeddedLockError) return error.message;
 		return `Cannot open the embedded database at ${dir}: ${(error as Error).message}`;
 	}
+	// In a thread of its own, so that the app's thread renders pages while the database works.
+	const database = startEmbeddedThread(dir);
 	const embedded: EmbeddedDatabase = {
-		pglite: new PGlite(dir, embeddedOptions),
+		...database,
 		close: async () => {
 			if (openHere.get(dir) !== embedded) return; // closed already, by an earlier copy of this module
 			openHere.delete(dir);
 			try {
-				await embedded.pglite.close();
+				await database.close();
 			} finally {
 				unlock();
 			}
