@@ -3,7 +3,7 @@
 // argv[4] + 2i ms (ms since the epoch, so that several processes try each one at the same moment).
 // Says on stdout which ones it got, and keeps them until it is killed.
 import path from 'node:path';
-import { EmbeddedLockError, lockEmbeddedDirectory } from '../../src/lib/server/embedded-lock.ts';
+import { EmbeddedLockError, lockEmbeddedDirectory } from '../../src/lib/server/embedded/lock.ts';
 
 const [parent, count, at] = process.argv.slice(2);
 const now = () => performance.timeOrigin + performance.now();

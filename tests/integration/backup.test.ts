@@ -7,7 +7,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupError, backupDatabase, restoreDatabase } from '../../src/lib/server/backup';
-import { lockEmbeddedDirectory } from '../../src/lib/server/embedded-lock';
+import { lockEmbeddedDirectory } from '../../src/lib/server/embedded/lock';
 import { PrismaClient } from '../../src/lib/server/generated/prisma/client';
 import { applyMigrations, readMigrationState, type SqlConnection } from '../../src/lib/server/migrations';
 import { addAttendee, createEvent, createProject, createUser, createVote } from '../helpers/factories';

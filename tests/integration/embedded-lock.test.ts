@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LOCK_FILE } from '../../src/lib/server/embedded-lock';
+import { LOCK_FILE } from '../../src/lib/server/embedded/lock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JsonLineProcess, lockProcess, openDatabaseProcess } from '../helpers/processes';
 

@@ -7,14 +7,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import type { DatabaseTarget } from './config.ts';
-import { EmbeddedLockError, lockEmbeddedDirectory, LOCK_FILE } from './embedded-lock.ts';
+import { EmbeddedLockError, lockEmbeddedDirectory, LOCK_FILE } from './embedded/lock.ts';
 
 // Backups of either database (`npm run backup -- <file>`, `npm run restore -- <file>`; README "Backups").
 //
 // PostgreSQL server: pg_dump's custom format, taken while the app runs (pg_dump reads one consistent
 // snapshot), restored with pg_restore into an empty database.
 // Embedded database: PGlite's own dump of its data directory (a gzipped tar), which needs the directory
-// to itself: one process per directory (embedded-lock.ts), so the app has to be stopped for it.
+// to itself: one process per directory (embedded/lock.ts), so the app has to be stopped for it.
 
 const run = promisify(execFile);
 

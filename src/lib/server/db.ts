@@ -4,7 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { config, ConfigError, type DatabaseTarget } from './config.ts';
 import { noteDatabaseReachable, watchPool } from './database-status.ts';
-import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded-lock.ts';
+import { EmbeddedLockError, lockEmbeddedDirectory } from './embedded/lock.ts';
 import { embeddedOptions, inThisThread, type EmbeddedDatabase } from './embedded/in-process.ts';
 import { startEmbeddedThread } from './embedded/thread.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
