@@ -61,7 +61,7 @@ export function startEmbeddedThread(dir: string): EmbeddedThread {
 		const thread: Running = { worker, calls: new Map() };
 		startedAt = Date.now();
 		// The thread keeps the process alive only while a statement is on its way: a script that has
-		// received its last answer exits as it did when the database ran in its own thread.
+		// received its last answer exits, as it did when the database ran in the app's thread.
 		worker.unref();
 		worker.on('message', (message: Reply | Notice) => {
 			if ('listener' in message) return listeners.get(message.listener)?.onNotify(message.payload);
