@@ -59,7 +59,7 @@ describe('the embedded database', () => {
 	])(
 		'gives the app the same values as the Prisma adapter on a database of its own (%s)',
 		async (_, where) => {
-			// db.ts hands the adapter a database that takes each query's parsers once (withParsersOnce):
+			// The adapter gets a database that takes each query's parsers once (in-process.ts, withParsersOnce):
 			// every type whose parsing the adapter changes, in plain queries and in a transaction.
 			const values = (client: { $queryRaw: PrismaClient['$queryRaw'] }) => client.$queryRaw`
 			SELECT '2025-03-01 14:05:09.123+00'::timestamptz AS at, '2025-03-01 14:05:09'::timestamp AS local,

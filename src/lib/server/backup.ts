@@ -4,9 +4,9 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import type { DatabaseTarget } from './config.ts';
+import { embeddedOptions } from './embedded/in-process.ts';
 import { EmbeddedLockError, lockEmbeddedDirectory, LOCK_FILE } from './embedded/lock.ts';
 
 // Backups of either database (`npm run backup -- <file>`, `npm run restore -- <file>`; README "Backups").
@@ -225,7 +225,7 @@ async function dumpEmbedded(dir: string, file: string): Promise<string> {
 	}
 	const unlock = lockForBackup(dir, 'back up');
 	try {
-		const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+		const pglite = await PGlite.create(dir, embeddedOptions);
 		try {
 			const dump = await pglite.dumpDataDir('gzip');
 			await writeFile(file, Buffer.from(await dump.arrayBuffer()));
@@ -253,7 +253,7 @@ async function restoreEmbedded(dir: string, file: string): Promise<void> {
 	try {
 		const pglite = await PGlite.create(dir, {
 			loadDataDir: new Blob([await readFile(file)]),
-			extensions: { pg_trgm }
+			...embeddedOptions
 		});
 		await pglite.close();
 	} finally {

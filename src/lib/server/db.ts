@@ -81,7 +81,7 @@ function open(target: DatabaseTarget): OpenedDatabase {
 			await applyMigrations(embedded.sql);
 		},
 		close: embedded.close,
-		listen: (channel, onNotify, onError) => embedded.listen(channel, onNotify, onError)
+		listen: embedded.listen
 	};
 }
 

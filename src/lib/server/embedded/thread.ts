@@ -127,7 +127,7 @@ export function startEmbeddedThread(dir: string): EmbeddedThread {
 	});
 	const connection: SqlDriverAdapter = {
 		...queryable(),
-		executeScript: (script) => send({ op: 'script', script }),
+		executeScript: (script) => send({ op: 'exec', sql: script }),
 		startTransaction: async (isolationLevel?: IsolationLevel): Promise<Transaction> => {
 			const on = current();
 			const { tx, options } = await send<{ tx: number; options: TransactionOptions }>(

@@ -4,8 +4,8 @@
  * the app used one of the machine's cores. Here it runs beside the app, which sends it the statements of
  * its requests (thread.ts) and renders pages while they run.
  *
- * Node runs this file itself (its type stripping, not Vite), so it imports packages and in-process.ts only. It takes
- * `workerData: { dir }` and answers the messages of thread.ts, each `{ id, request }`, with `{ id, value }`
+ * Node runs this file itself (its type stripping, not Vite), so it imports packages and in-process.ts
+ * only. It takes `workerData: { dir }` and answers the messages of thread.ts, each `{ id, request }`, with `{ id, value }`
  * or `{ id, error }`; a NOTIFY heard for a listener goes out as `{ listener, payload }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,7 +15,6 @@ import { embeddedOptions, prismaAdapterOf } from './in-process.ts';
 
 export type Request =
 	| { op: 'query' | 'execute'; tx?: number; query: SqlQuery }
-	| { op: 'script'; script: string }
 	| { op: 'begin'; isolationLevel?: IsolationLevel }
 	| { op: 'commit' | 'rollback'; tx: number }
 	| { op: 'sql'; sql: string; params?: unknown[] }
@@ -59,10 +58,6 @@ async function run(request: Request): Promise<unknown> {
 			return (await on(request.tx)).queryRaw(request.query);
 		case 'execute':
 			return (await on(request.tx)).executeRaw(request.query);
-		case 'script':
-			// The adapter's executeScript does not wait for the script (stack.md): run it here instead.
-			await pglite.exec(request.script);
-			return;
 		case 'begin': {
 			const tx = await (await adapter).startTransaction(request.isolationLevel);
 			const txId = nextId++;
@@ -71,8 +66,7 @@ async function run(request: Request): Promise<unknown> {
 		}
 		case 'commit':
 		case 'rollback': {
-			const tx = transactions.get(request.tx);
-			if (!tx) throw new Error(`Transaction ${request.tx} has ended already`);
+			const tx = transactionOf(request.tx);
 			transactions.delete(request.tx);
 			await (request.op === 'commit' ? tx.commit() : tx.rollback());
 			return;
@@ -80,6 +74,7 @@ async function run(request: Request): Promise<unknown> {
 		case 'sql':
 			return { rows: (await pglite.query(request.sql, request.params)).rows };
 		case 'exec':
+			// Also the adapter's executeScript, which does not wait for the script itself (stack.md).
 			await pglite.exec(request.sql);
 			return;
 		case 'listen': {
@@ -101,7 +96,10 @@ async function run(request: Request): Promise<unknown> {
 }
 
 async function on(txId: number | undefined) {
-	if (txId === undefined) return adapter;
+	return txId === undefined ? adapter : transactionOf(txId);
+}
+
+function transactionOf(txId: number): Transaction {
 	const tx = transactions.get(txId);
 	if (!tx) throw new Error(`Transaction ${txId} has ended already`);
 	return tx;
