@@ -17,6 +17,10 @@
 //                   CPU time its PostgreSQL backend spent on them (from /proc, so the server must run on
 //                   this machine): microseconds of database CPU per ballot. Unlike ballots per second,
 //                   CPU time hardly moves when other work shares the machine.
+//   --batch B       with --cpu: the ballots go B at a time, as the app sends those that arrive together at
+//                   the rush (src/lib/server/batches.ts): one sessions_of for their B sessions, then one
+//                   cast_ballots for the B ballots of B different voters, ordered by voter. Needs both
+//                   functions (20261130090000_batches) on each side.
 //   --embedded N    instead of a PostgreSQL server: the embedded database (PGlite, in this process, in a
 //                   temporary directory per side), N ballots per turn one after the other, and the CPU
 //                   time this process spent on them: microseconds per ballot.
@@ -37,6 +41,7 @@ const { values: args } = parseArgs({
 		seconds: { type: 'string', default: '10' },
 		clients: { type: 'string', default: '8' },
 		cpu: { type: 'string' },
+		batch: { type: 'string', default: '1' },
 		embedded: { type: 'string' }
 	}
 });
@@ -223,18 +228,52 @@ async function ballotCaster(side, database) {
 	};
 }
 
-// One turn of --cpu: N random ballots of 3 picks, as the pgbench script casts them.
+/**
+ * --batch: a function that casts `size` random ballots of 3 picks by as many voters, as the app sends the
+ * ballots that arrive together (src/lib/server/ballot-batches.ts, src/lib/server/auth/sessions.ts).
+ */
+async function batchCaster(database, size) {
+	const voters = (await database.query('SELECT n, id FROM bench_voters ORDER BY n')).rows;
+	const projects = (await database.query('SELECT id FROM bench_projects ORDER BY n')).rows.map(
+		(row) => row.id
+	);
+	return async () => {
+		const chosen = new Map();
+		while (chosen.size < size) {
+			const voter = voters[Math.floor(Math.random() * voters.length)];
+			chosen.set(voter.id, voter);
+		}
+		const batch = [...chosen.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+		await database.query('SELECT * FROM sessions_of($1::text[])', [
+			batch.map(({ n }) => `bench-session-${n}`)
+		]);
+		const ballots = batch.map(({ n, id }) => {
+			const first = Math.floor(Math.random() * (projects.length - 2));
+			return {
+				voter: id,
+				slug: 'bench',
+				picks: projects.slice(first, first + 3),
+				client: `198.51.100.${n % 200}`
+			};
+		});
+		await database.query('SELECT ballot, outcome FROM cast_ballots($1::jsonb)', [JSON.stringify(ballots)]);
+	};
+}
+
+// One turn of --cpu: N random ballots of 3 picks, as the pgbench script casts them (or --batch at a time).
 async function cpuTurn(side, ballots) {
 	const client = new pg.Client({ connectionString: side.url });
 	await client.connect();
 	try {
 		const [{ pid }] = (await client.query('SELECT pg_backend_pid() AS pid')).rows;
-		const one = await ballotCaster(side, client);
+		const size = Math.max(1, Number(args.batch) || 1);
+		const one = size > 1 ? await batchCaster(client, size) : await ballotCaster(side, client);
+		const calls = Math.ceil(ballots / size);
 		// Warm the backend's caches and plans first: a fresh connection is slow for its first ballots.
-		for (let i = 0; i < 200; i++) await one();
+		for (let i = 0; i < Math.ceil(200 / size); i++) await one();
 		const before = cpuSecondsOf(pid);
-		for (let i = 0; i < ballots; i++) await one();
-		return ((cpuSecondsOf(pid) - before) / ballots) * 1e6;
+		for (let i = 0; i < calls; i++) await one();
+		return ((cpuSecondsOf(pid) - before) / (calls * size)) * 1e6;
 	} finally {
 		await client.end();
 	}
