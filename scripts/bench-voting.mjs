@@ -15,7 +15,8 @@
 //                        (it is DROPPED and created again: never point it at data you keep; so is
 //                        <its name>_pgbench on the same server, pgbench's)
 //   BENCH_PORT           port of the app under test; default 4319
-//   BENCH_VOTERS         attendees who vote; default 1000
+//   BENCH_VOTERS         attendees who vote; default 3000 (a rush of 1,000 lasted about a second, which its
+//                        ramp and its last batch swayed by up to a third)
 //   BENCH_PROJECTS       projects in the event; default 60
 //   BENCH_CONCURRENCY    requests in flight at a time; default 100
 //   BENCH_LEADERBOARD_REQUESTS  leaderboard page views; default 5000
@@ -32,7 +33,7 @@
 //   DATABASE_POOL_SIZE   passed on to the app (its connection pool); the app's default when unset
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +57,7 @@ const pgbenchUrl = (() => {
 	return url.toString();
 })();
 const port = Number(env.BENCH_PORT) || 4319;
-const voters = Number(env.BENCH_VOTERS) || 1000;
+const voters = Number(env.BENCH_VOTERS) || 3000;
 const projectCount = Number(env.BENCH_PROJECTS) || 60;
 const concurrency = Number(env.BENCH_CONCURRENCY) || 100;
 const leaderboardRequests = Number(env.BENCH_LEADERBOARD_REQUESTS) || 5000;
@@ -300,7 +301,7 @@ async function startServer(extra) {
 	while (Date.now() < deadline) {
 		if (server.exitCode !== null) throw new Error(`The app exited:\n${output}`);
 		try {
-			if ((await fetch(`${origin}/health`)).ok) return { stop, output: () => output };
+			if ((await fetch(`${origin}/health`)).ok) return { stop, output: () => output, pid: server.pid };
 		} catch {
 			// not listening yet
 		}
@@ -416,18 +417,88 @@ async function viewLeaderboard() {
 	return { ok: true };
 }
 
-/** The warm-up, then the rush of `ballots` on the running app; its summary. */
-async function rush(label, warmup, ballots, eventSlug = slug) {
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU time in seconds (user + system) of the process `pid`, read from /proc; 0 once it is gone. */
+function cpuSecondsOf(pid) {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+	} catch {
+		return 0;
+	}
+}
+
+/** The processes of this machine whose command line passes `test`, with their parent's pid. */
+function processes(test) {
+	const found = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			if (!test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) continue;
+			const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+			found.push({ pid: Number(entry), ppid });
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return found;
+}
+
+/**
+ * Starts counting the CPU time that the app (its process and, with WEB_CONCURRENCY, its workers), the
+ * PostgreSQL server's processes on this machine and this load generator spend; the function it returns
+ * stops and gives each in seconds. Backends that exit meanwhile are missed; the app's pool keeps its
+ * connections open through a rush.
+ */
+function cpuMeter(appPid) {
+	const appPids = () => [
+		appPid,
+		...processes(() => true)
+			.filter((p) => p.ppid === appPid)
+			.map((p) => p.pid)
+	];
+	const postgresPids = () => processes((cmdline) => cmdline.startsWith('postgres')).map((p) => p.pid);
+	const sum = (pids) => pids.reduce((total, pid) => total + cpuSecondsOf(pid), 0);
+	const apps = appPids();
+	const servers = postgresPids();
+	const start = { app: sum(apps), postgres: sum(servers), own: process.cpuUsage() };
+	return () => {
+		const own = process.cpuUsage(start.own);
+		return {
+			app: sum(apps) - start.app,
+			postgres: sum(servers) - start.postgres,
+			loadGenerator: (own.user + own.system) / 1e6
+		};
+	};
+}
+
+/** The warm-up, then the rush of `ballots` on the running app; its summary, with CPU per ballot. */
+async function rush(label, warmup, ballots, eventSlug = slug, appPid = undefined) {
 	const warm = await runPool(
 		chooseBallots(warmup.people, warmup.projects).map((ballot) => () => sendBallot(ballot, 'bench-warmup')),
 		concurrency
 	);
 	log(`warm-up: ${warm.results.filter((r) => r.ok).length} ballots in another event, not counted`);
+	const meter = appPid ? cpuMeter(appPid) : undefined;
 	const run = await runPool(
 		ballots.map((ballot) => () => sendBallot(ballot, eventSlug)),
 		concurrency
 	);
-	return { run, summary: summarise(`${label}: ballots (${concurrency} in flight)`, run) };
+	const used = meter?.();
+	const summary = summarise(`${label}: ballots (${concurrency} in flight)`, run);
+	if (used) {
+		const ms = (seconds) => Number(((seconds / ballots.length) * 1000).toFixed(3));
+		summary.cpuPerBallot = {
+			app: ms(used.app),
+			postgres: ms(used.postgres),
+			loadGenerator: ms(used.loadGenerator)
+		};
+		const { app, postgres, loadGenerator } = summary.cpuPerBallot;
+		const database = label === 'embedded' ? ' (its database in it)' : `, PostgreSQL ${postgres} ms`;
+		log(`${label}: CPU per ballot: app ${app} ms${database}, load generator ${loadGenerator} ms`);
+	}
+	return { run, summary };
 }
 
 /** Compares the votes on record (`stored`: "voter:project" keys) with the ballots the app accepted. */
@@ -627,7 +698,7 @@ async function rushOnServer() {
 	const app = await startServer({ DATABASE_URL: databaseUrl, WEB_CONCURRENCY: env.WEB_CONCURRENCY ?? '1' });
 	try {
 		const ballots = chooseBallots(people, projects);
-		const { run, summary } = await rush('PostgreSQL', warmup, ballots);
+		const { run, summary } = await rush('PostgreSQL', warmup, ballots, slug, app.pid);
 		const stored = await withClient(databaseUrl, async (client) => {
 			const { rows } = await client.query(VOTES_OF_EVENT, [eventId]);
 			return rows.map((r) => `${r.voter_id}:${r.project_id}`);
@@ -706,7 +777,7 @@ async function rushOnEmbedded() {
 		const app = await startServer(appEnv);
 		let run, summary;
 		try {
-			({ run, summary } = await rush('embedded', warmup, ballots));
+			({ run, summary } = await rush('embedded', warmup, ballots, slug, app.pid));
 		} finally {
 			await app.stop();
 		}
@@ -754,10 +825,14 @@ async function main() {
 		pgbenchTps: mid((r) => r.pgbench.before && (r.pgbench.before + r.pgbench.after) / 2),
 		ballotsPerSecond: mid((r) => r.server.ballots.perSecond),
 		ballotP95: mid((r) => r.server.ballots.p95),
+		appCpuPerBallotMs: mid((r) => r.server.ballots.cpuPerBallot?.app),
+		postgresCpuPerBallotMs: mid((r) => r.server.ballots.cpuPerBallot?.postgres),
+		loadGeneratorCpuPerBallotMs: mid((r) => r.server.ballots.cpuPerBallot?.loadGenerator),
 		ratio: mid((r) => r.ratio),
 		walPerBallot: mid((r) => r.server.walPerBallot),
 		embeddedPerSecond: mid((r) => r.embedded?.ballots.perSecond),
 		embeddedP95: mid((r) => r.embedded?.ballots.p95),
+		embeddedAppCpuPerBallotMs: mid((r) => r.embedded?.ballots.cpuPerBallot?.app),
 		embeddedRatio: mid((r) => r.embeddedRatio),
 		leaderboardPerSecond: mid((r) => r.server.leaderboard.perSecond),
 		leaderboardP95: mid((r) => r.server.leaderboard.p95),
@@ -777,7 +852,9 @@ async function main() {
 	log(
 		`${runs > 1 ? `medians of ${runs} rounds` : 'one round'}: ballots ${result.ballotsPerSecond}/s ` +
 			`(p95 ${result.ballotP95} ms), pgbench ${fixed(result.pgbenchTps, 0)} tps, ratio ${fixed(result.ratio)}; ` +
-			`embedded ${result.embeddedPerSecond ?? 'n/a'}/s (p95 ${result.embeddedP95 ?? 'n/a'} ms), ` +
+			`CPU per ballot: app ${fixed(result.appCpuPerBallotMs, 3)} ms, PostgreSQL ${fixed(result.postgresCpuPerBallotMs, 3)} ms, ` +
+			`load generator ${fixed(result.loadGeneratorCpuPerBallotMs, 3)} ms; ` +
+			`embedded ${result.embeddedPerSecond ?? 'n/a'}/s (p95 ${result.embeddedP95 ?? 'n/a'} ms, app CPU ${fixed(result.embeddedAppCpuPerBallotMs, 3)} ms a ballot), ` +
 			`${fixed(result.embeddedRatio)} of PostgreSQL; WAL ${fixed(result.walPerBallot / 1024, 1)} KB per ballot; ` +
 			`leaderboard ${result.leaderboardPerSecond}/s (p95 ${result.leaderboardP95} ms)` +
 			(liveStreams
