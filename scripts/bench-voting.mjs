@@ -473,6 +473,18 @@ function cpuMeter(appPid) {
 	};
 }
 
+/** Transactions committed or rolled back in the benchmark's database so far (pg_stat_database). */
+async function commitsOfDatabase() {
+	return withClient(databaseUrl, async (client) => {
+		// The counters are the statistics collector's: read them afresh, not from this transaction's snapshot.
+		await client.query('SELECT pg_stat_clear_snapshot()');
+		const { rows } = await client.query(
+			'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()'
+		);
+		return Number(rows[0].n);
+	});
+}
+
 /** The warm-up, then the rush of `ballots` on the running app; its summary, with CPU per ballot. */
 async function rush(label, warmup, ballots, eventSlug = slug, appPid = undefined) {
 	const warm = await runPool(
@@ -481,11 +493,13 @@ async function rush(label, warmup, ballots, eventSlug = slug, appPid = undefined
 	);
 	log(`warm-up: ${warm.results.filter((r) => r.ok).length} ballots in another event, not counted`);
 	const meter = appPid ? cpuMeter(appPid) : undefined;
+	const commitsBefore = label === 'embedded' ? undefined : await commitsOfDatabase();
 	const run = await runPool(
 		ballots.map((ballot) => () => sendBallot(ballot, eventSlug)),
 		concurrency
 	);
 	const used = meter?.();
+	const commits = commitsBefore === undefined ? undefined : (await commitsOfDatabase()) - commitsBefore;
 	const summary = summarise(`${label}: ballots (${concurrency} in flight)`, run);
 	if (used) {
 		const ms = (seconds) => Number(((seconds / ballots.length) * 1000).toFixed(3));
@@ -497,6 +511,11 @@ async function rush(label, warmup, ballots, eventSlug = slug, appPid = undefined
 		const { app, postgres, loadGenerator } = summary.cpuPerBallot;
 		const database = label === 'embedded' ? ' (its database in it)' : `, PostgreSQL ${postgres} ms`;
 		log(`${label}: CPU per ballot: app ${app} ms${database}, load generator ${loadGenerator} ms`);
+	}
+	if (commits !== undefined) {
+		// Each statement the app sends outside a transaction is a transaction: its round trips.
+		summary.transactionsPerBallot = Number((commits / ballots.length).toFixed(3));
+		log(`${label}: ${summary.transactionsPerBallot} database transactions per ballot`);
 	}
 	return { run, summary };
 }
