@@ -107,6 +107,26 @@ ${frames}*/;
 		expect(await countVotes(event.id)).toBe(2);
 	});
 
+	// The trigger compares frames with LIKE, where an unescaped _ stands for any one character: a
+	// function named like cast_ballot but for that character, with its very arguments, is not trusted.
+	it("from a function of cast_ballot's arguments whose name differs from it by one character", async () => {
+		const { event, cases } = await offences();
+		await db.$executeRawUnsafe(`
+			CREATE OR REPLACE FUNCTION castxballot(p_voter uuid, p_event uuid, p_slug text, p_picks uuid[],
+				p_device uuid, p_seq bigint, p_key uuid, p_client text) RETURNS void
+			LANGUAGE plpgsql AS $$ BEGIN
+				PERFORM set_config('podium.ballot_checked', p_voter::text || '/' || p_event::text, true);
+				INSERT INTO "votes" ("voter_id", "project_id", "event_id") VALUES (p_voter, p_picks[1], p_event);
+			END $$`);
+		for (const { voterId, projectId, refusal } of cases) {
+			await expect(
+				db.$queryRaw`SELECT castxballot(${voterId}::uuid, ${event.id}::uuid, NULL, ARRAY[${projectId}::uuid],
+					NULL, NULL, NULL, NULL)::text`
+			).rejects.toThrow(refusal);
+		}
+		expect(await countVotes(event.id)).toBe(2);
+	});
+
 	it('inserted directly after a ballot in the same transaction', async () => {
 		const { event, voter, ids } = await scene();
 		await expect(
