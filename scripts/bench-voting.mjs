@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:voting`: the end-of-event rush, measured. Starts the built app (`npm start`) on a
-// fresh PostgreSQL database, signs in 1,000 attendees of an event with 60 projects, has every one of
+// fresh PostgreSQL database, signs in 3,000 attendees of an event with 60 projects, has every one of
 // them send a ballot over HTTP the way a browser does (100 in flight at a time), checks that the
 // database holds exactly the accepted votes, then closes voting and measures the public leaderboard
 // with 100 concurrent viewers. Around the rush it runs pgbench's tpcb-like test on a database of its
