@@ -19,7 +19,8 @@
 //                   CPU time hardly moves when other work shares the machine.
 //   --batch B       with --cpu: the ballots go B at a time, as the app sends those that arrive together at
 //                   the rush (src/lib/server/batches.ts): one sessions_of for their B sessions, then one
-//                   cast_ballots for the B ballots of B different voters, ordered by voter. Needs both
+//                   cast_ballots for the B ballots of B different voters, ordered by voter, each stamped
+//                   by its voter's device as the ballot page stamps it. Needs both
 //                   functions (20261130090000_batches) on each side.
 //   --embedded N    instead of a PostgreSQL server: the embedded database (PGlite, in this process, in a
 //                   temporary directory per side), N ballots per turn one after the other, and the CPU
@@ -27,6 +28,7 @@
 // Environment: BENCH_SERVER_URL (default postgresql://postgres@127.0.0.1:5432/postgres); the databases
 // are <its name>_cast_a and _cast_b, DROPPED and created again.
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -237,6 +239,8 @@ async function batchCaster(database, size) {
 	const projects = (await database.query('SELECT id FROM bench_projects ORDER BY n')).rows.map(
 		(row) => row.id
 	);
+	// Each voter's device stamps its ballots (device, sequence number, key), as the ballot page does.
+	const devices = new Map(voters.map(({ id }) => [id, { device: randomUUID(), seq: 0 }]));
 	return async () => {
 		const chosen = new Map();
 		while (chosen.size < size) {
@@ -249,14 +253,24 @@ async function batchCaster(database, size) {
 		]);
 		const ballots = batch.map(({ n, id }) => {
 			const first = Math.floor(Math.random() * (projects.length - 2));
+			const stamp = devices.get(id);
+			stamp.seq += 1;
 			return {
 				voter: id,
 				slug: 'bench',
 				picks: projects.slice(first, first + 3),
+				device: stamp.device,
+				seq: stamp.seq,
+				key: randomUUID(),
 				client: `198.51.100.${n % 200}`
 			};
 		});
-		await database.query('SELECT ballot, outcome FROM cast_ballots($1::jsonb)', [JSON.stringify(ballots)]);
+		const { rows } = await database.query('SELECT ballot, outcome FROM cast_ballots($1::jsonb)', [
+			JSON.stringify(ballots)
+		]);
+		// A refusal costs less than a ballot recorded: the figures would flatter the database.
+		const refused = rows.find((row) => row.outcome !== 'recorded');
+		if (refused) throw new Error(`cast_ballots answered ${refused.outcome}: the benchmark is wrong`);
 	};
 }
 
