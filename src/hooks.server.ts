@@ -1,5 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { sequence } from '@sveltejs/kit/hooks';
+import { chain } from '$lib/server/http/chain';
 import { config, ConfigError } from '$lib/server/config';
 import { log } from '$lib/server/log';
 import { compressResponses } from '$lib/server/http/compression';
@@ -94,7 +94,7 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 // The boundary refuses bad requests before the cache or the session lookup spends anything on them.
-export const handle = sequence(
+export const handle = chain(
 	observeRequests,
 	compressResponses,
 	pageHead,
