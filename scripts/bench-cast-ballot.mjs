@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { cpuSecondsOf } from './process-cpu.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -204,11 +205,13 @@ for (const side of sides) {
 		`[cast] ${side.name}${args.embedded ? ' (embedded)' : ''}: ${side.migrations} migrations, cast_ballot ${side.takesClient ? 'with' : 'without'} the client address, ${side.planned ? 'session_of' : 'the session lookup sent as a statement'}`
 	);
 }
-// The CPU time (user + system) a backend process has used so far, in seconds.
-function cpuSecondsOf(pid) {
-	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-	const ticks = Number(fields[11]) + Number(fields[12]);
-	return ticks / Number(run('getconf', ['CLK_TCK']).trim());
+/** The seeded voters (`n`, `id`) and the projects' ids, in order (SEED). */
+async function benchScene(database) {
+	const voters = (await database.query('SELECT n, id FROM bench_voters ORDER BY n')).rows;
+	const projects = (await database.query('SELECT id FROM bench_projects ORDER BY n')).rows.map(
+		(row) => row.id
+	);
+	return { voters, projects };
 }
 
 /**
@@ -217,10 +220,7 @@ function cpuSecondsOf(pid) {
  */
 async function ballotCaster(side, database) {
 	const [session, cast] = ballotStatements(side, PARAMETERS);
-	const voters = (await database.query('SELECT n, id FROM bench_voters ORDER BY n')).rows;
-	const projects = (await database.query('SELECT id FROM bench_projects ORDER BY n')).rows.map(
-		(row) => row.id
-	);
+	const { voters, projects } = await benchScene(database);
 	return async () => {
 		const { n, id } = voters[Math.floor(Math.random() * voters.length)];
 		const first = Math.floor(Math.random() * (projects.length - 2));
@@ -235,10 +235,7 @@ async function ballotCaster(side, database) {
  * ballots that arrive together (src/lib/server/ballot-batches.ts, src/lib/server/auth/sessions.ts).
  */
 async function batchCaster(database, size) {
-	const voters = (await database.query('SELECT n, id FROM bench_voters ORDER BY n')).rows;
-	const projects = (await database.query('SELECT id FROM bench_projects ORDER BY n')).rows.map(
-		(row) => row.id
-	);
+	const { voters, projects } = await benchScene(database);
 	// Each voter's device stamps its ballots (device, sequence number, key), as the ballot page does.
 	const devices = new Map(voters.map(({ id }) => [id, { device: randomUUID(), seq: 0 }]));
 	return async () => {

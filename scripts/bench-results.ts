@@ -15,13 +15,13 @@
 // skips the vote triggers), BENCH_PORT (default 4340).
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
+import { cpuSecondsOf } from './process-cpu.ts';
 import { startBuiltApp } from './scale/app.ts';
 
 const { values } = parseArgs({
@@ -175,12 +175,9 @@ function ownCpu(): number {
 	return (usage.user + usage.system) / 1000;
 }
 
-/** CPU time (ms, in 10 ms ticks) used so far by another process, from /proc. */
+/** CPU time (ms) used so far by another process, from /proc. */
 function cpuOf(pid: number): () => number {
-	return () => {
-		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-		return (Number(fields[11]) + Number(fields[12])) * 10;
-	};
+	return () => cpuSecondsOf(pid) * 1000;
 }
 
 /**

@@ -45,6 +45,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
 import { applyMigrations } from '../src/lib/server/migrations.ts';
+import { cpuSecondsOf } from './process-cpu.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const env = process.env;
@@ -417,18 +418,6 @@ async function viewLeaderboard() {
 	return { ok: true };
 }
 
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU time in seconds (user + system) of the process `pid`, read from /proc; 0 once it is gone. */
-function cpuSecondsOf(pid) {
-	try {
-		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-	} catch {
-		return 0;
-	}
-}
-
 /** The processes of this machine whose command line passes `test`, with their parent's pid. */
 function processes(test) {
 	const found = [];
@@ -459,7 +448,15 @@ function cpuMeter(appPid) {
 			.map((p) => p.pid)
 	];
 	const postgresPids = () => processes((cmdline) => cmdline.startsWith('postgres')).map((p) => p.pid);
-	const sum = (pids) => pids.reduce((total, pid) => total + cpuSecondsOf(pid), 0);
+	// A process gone meanwhile counts for nothing from then on.
+	const cpuOrNothing = (pid) => {
+		try {
+			return cpuSecondsOf(pid);
+		} catch {
+			return 0;
+		}
+	};
+	const sum = (pids) => pids.reduce((total, pid) => total + cpuOrNothing(pid), 0);
 	const apps = appPids();
 	const servers = postgresPids();
 	const start = { app: sum(apps), postgres: sum(servers), own: process.cpuUsage() };
