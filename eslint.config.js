@@ -31,6 +31,21 @@ export default ts.config(
 		}
 	},
 	{
+		// The request boundary reads a form post's body before any action (src/lib/server/http/form-body.ts):
+		// a second reading of it fails. Every server reader goes through formOf.
+		files: ['src/**/*.ts'],
+		ignores: ['src/lib/server/http/form-body.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[callee.property.name='formData'][arguments.length=0]",
+					message: "A request's body is read once: use formOf(request) from $lib/server/http/form-body."
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

@@ -1,6 +1,7 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { fieldErrors, formValues } from '$lib/schemas/forms';
+import { formOf } from './http/form-body.ts';
 import { m } from '../paraglide/messages.js';
 import './i18n/zod.ts';
 
@@ -15,7 +16,7 @@ export async function parseForm<S extends z.ZodType>(
 	request: Request,
 	schema: S
 ): Promise<{ data: z.output<S>; values: Values; failure?: never } | { failure: FormFailure }> {
-	const values = formValues(await request.formData());
+	const values = formValues(await formOf(request));
 	const result = schema.safeParse(values);
 	if (!result.success) {
 		const errors = fieldErrors(result.error);

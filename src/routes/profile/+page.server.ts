@@ -6,6 +6,7 @@ import { rememberLocale } from '$lib/server/i18n/locale';
 import { getOwnProfile, saveLocale, saveProfile } from '$lib/server/profiles';
 import { firstErrors, profileSchema, readProfileForm } from '$lib/schemas/profile';
 import type { Actions, PageServerLoad } from './$types';
+import { formOf } from '$lib/server/http/form-body';
 
 // The person's own profile: the only page besides /welcome that carries their private fields.
 
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	save: async (event) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
+		const form = await formOf(event.request);
 		const chosen = form.get('locale');
 		const values = { ...readProfileForm(form), locale: typeof chosen === 'string' ? chosen : '' };
 		const parsed = profileSchema.safeParse(values);

@@ -5,6 +5,7 @@ import { requestSignInLink } from '$lib/server/auth/sign-in-links';
 import { m } from '$lib/paraglide/messages';
 import { signInSchema } from '$lib/schemas/profile';
 import type { Actions, PageServerLoad } from './$types';
+import { formOf } from '$lib/server/http/form-body';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	return {
@@ -20,7 +21,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, getClientAddress, setHeaders }) => {
-		const form = await request.formData();
+		const form = await formOf(request);
 		const email = String(form.get('email') ?? '').slice(0, 254);
 		const parsed = signInSchema.safeParse({
 			email: form.get('email') ?? '',

@@ -4,6 +4,7 @@ import { safeRedirectPath } from '$lib/server/auth/redirect';
 import { getOwnProfile, saveProfile } from '$lib/server/profiles';
 import { firstErrors, profileSchema, readProfileForm } from '$lib/schemas/profile';
 import type { Actions, PageServerLoad } from './$types';
+import { formOf } from '$lib/server/http/form-body';
 
 // The first-sign-in step: asks for the profile once, then goes on to where the person was heading.
 
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = requireSignedIn(event);
-		const form = await event.request.formData();
+		const form = await formOf(event.request);
 		const values = readProfileForm(form);
 		const parsed = profileSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: firstErrors(parsed.error) });

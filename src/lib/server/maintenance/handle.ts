@@ -1,6 +1,7 @@
 import { json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { resolve as resolvePath } from '$app/paths';
 import { inspectSignInLink } from '../auth/sign-in-links.ts';
+import { formOf } from '../http/form-body.ts';
 import { logClientError } from '../http/refusals.ts';
 import { isPlatformAdminEmail, readMaintenance } from './mode.ts';
 import { m } from '$lib/paraglide/messages';
@@ -19,7 +20,7 @@ const JOIN_LINK = /^\/(projects\/)?join\/[^/]+\/?$/;
 
 async function formField(event: RequestEvent, name: string): Promise<unknown> {
 	try {
-		return (await event.request.clone().formData()).get(name);
+		return (await formOf(event.request)).get(name);
 	} catch {
 		return undefined;
 	}

@@ -7,6 +7,7 @@ import { attempt } from '$lib/server/rules';
 import { newFormToken, redirectOnce } from '$lib/server/submit-once';
 import { formValues } from '$lib/schemas/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { formOf } from '$lib/server/http/form-body';
 
 // A join link: opening it signed in joins at once; signed out, requireUser sends the person to sign in
 // and back here afterwards. Opened from another site, it asks for a click first.
@@ -27,7 +28,7 @@ export const actions: Actions = {
 	// The click of the prompt: a double tap joins once and leads both posts to the same page.
 	default: async (event) => {
 		const user = requireUser(event);
-		const values = formValues(await event.request.formData());
+		const values = formValues(await formOf(event.request));
 		return redirectOnce(event, user.id, values, () => join(event, user.id));
 	}
 };

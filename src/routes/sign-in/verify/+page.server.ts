@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { deleteSessionCookie, invalidateSession, setSessionCookie } from '$lib/server/auth/sessions';
 import { inspectSignInLink, signInWithLink } from '$lib/server/auth/sign-in-links';
 import type { Actions, PageServerLoad } from './$types';
+import { formOf } from '$lib/server/http/form-body';
 
 // Opening the link only shows a "Sign in" button; the POST of that button uses the link. Mail scanners
 // that fetch every link in a message therefore cannot spend it before its owner clicks.
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async ({ url, setHeaders }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, locals }) => {
-		const form = await request.formData();
+		const form = await formOf(request);
 		const result = await signInWithLink(form.get('token'));
 		if (!result.ok) return fail(400, { state: result.state, email: result.email ?? '' });
 
