@@ -40,8 +40,9 @@ export default defineConfig({
 	},
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
 	webServer: {
-		// The built app, as it runs in production. scripts/test.mjs builds it and chooses its database.
-		command: 'node build',
+		// The built app, started as in production (`npm start`). scripts/test.mjs builds it and chooses its
+		// database.
+		command: 'node scripts/serve.mjs',
 		url: `${origin}/health`,
 		reuseExistingServer: false,
 		timeout: 60_000,

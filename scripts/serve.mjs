@@ -12,6 +12,12 @@ import { ConfigError, parseConfig } from '../src/lib/server/config.ts';
 
 const entry = pathToFileURL(path.resolve(import.meta.dirname, '..', 'build', 'index.js')).href;
 
+// An idle kept-alive connection stays open 65 s (Node's own default is 5 s). A reverse proxy or load
+// balancer keeps its idle connections to the app for 60 s (nginx's upstream keepalive_timeout, AWS's
+// load balancers): if the app closed one first, a request the proxy sent on it at that moment would
+// fail (a 502 to the person; a ballot's POST is not retried). adapter-node reads it (seconds).
+process.env.KEEP_ALIVE_TIMEOUT ||= '65';
+
 // The settings are checked once, here, before any worker starts: one sentence per problem, exit 1.
 // (The app checks them again at its own start, for those who run `node build` directly.)
 let workers = 1;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { expect, test, type Browser } from '@playwright/test';
 import { signIn, uniqueEmail } from './helpers/auth';
@@ -11,7 +12,8 @@ import { createEvent, movePhase, submitProject } from './helpers/voting';
 // /metrics behind its token. A server of this file's own, so that its log and its counters are ours.
 
 const METRICS_TOKEN = 'e2e-metrics-token-0123456789';
-const server = new OwnServer({ METRICS_TOKEN });
+// Started as `npm start` and the container image start it (scripts/serve.mjs).
+const server = new OwnServer({ METRICS_TOKEN }, 'scripts/serve.mjs');
 
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
@@ -143,6 +145,26 @@ test("every response has a request id, the proxy's when sane, and the log has it
 	expect(records.filter((r) => r.requestId === outboxLine!.requestId).map((r) => r.route)).toContain(
 		'/sign-in'
 	);
+});
+
+test("an idle connection stays open longer than a proxy's, so that a proxied post never meets a closing one", async () => {
+	test.setTimeout(30_000);
+	// One connection, two requests 6 s apart: Node's own default would have closed it after 5 s idle.
+	const socket = connect(server.port, '127.0.0.1');
+	let received = '';
+	let closed = false;
+	socket.on('data', (chunk) => (received += chunk));
+	socket.on('close', () => (closed = true));
+	const health = `GET /health HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`;
+	socket.write(health);
+	await expect.poll(() => received).toMatch(/^HTTP\/1\.1 200 [^]*\r\n\r\n/);
+	expect(received.toLowerCase()).toContain('keep-alive: timeout=65');
+	await new Promise((resolve) => setTimeout(resolve, 6_000));
+	expect(closed).toBe(false);
+	received = '';
+	socket.write(health);
+	await expect.poll(() => received).toMatch(/^HTTP\/1\.1 200 /);
+	socket.destroy();
 });
 
 test('/metrics answers only to its token', async () => {

@@ -100,6 +100,7 @@ const schema = z.object({
 	}),
 	XFF_DEPTH: whole('XFF_DEPTH', { min: 1, max: 20 }),
 	SHUTDOWN_TIMEOUT: whole('SHUTDOWN_TIMEOUT', { min: 0, max: 3600 }),
+	KEEP_ALIVE_TIMEOUT: whole('KEEP_ALIVE_TIMEOUT', { min: 1, max: 3600 }),
 	BODY_SIZE_LIMIT: text.refine((value) => value === undefined || /^(\d+[KMG]?|Infinity)$/.test(value), {
 		message: 'BODY_SIZE_LIMIT must be a number of bytes with an optional K, M or G, e.g. 512K, or Infinity.'
 	}),

@@ -10,7 +10,8 @@ import { applyMigrations, type SqlConnection } from '../../../src/lib/server/mig
 /**
  * An app instance of a test's own (the built app, as `node build`), by default on an embedded database
  * the test seeds and can change while the app is stopped: for imported users, restarts and outages.
- * `env` overrides the environment, e.g. a DATABASE_URL.
+ * `env` overrides the environment, e.g. a DATABASE_URL; `entry` 'scripts/serve.mjs' starts it as
+ * `npm start` and the container image do.
  */
 export class OwnServer {
 	readonly dir = mkdtempSync(path.join(tmpdir(), 'podium-auth-e2e-'));
@@ -20,7 +21,10 @@ export class OwnServer {
 	log = '';
 	private child?: ChildProcess;
 
-	constructor(private readonly env: Record<string, string> = {}) {}
+	constructor(
+		private readonly env: Record<string, string> = {},
+		private readonly entry: 'build' | 'scripts/serve.mjs' = 'build'
+	) {}
 
 	get origin() {
 		return `http://127.0.0.1:${this.port}`;
@@ -38,7 +42,7 @@ export class OwnServer {
 
 	async start() {
 		this.port ||= await freePort();
-		const child = spawn(process.execPath, ['build'], {
+		const child = spawn(process.execPath, [this.entry], {
 			cwd: path.resolve(import.meta.dirname, '../../..'),
 			env: {
 				...process.env,
