@@ -132,6 +132,28 @@ describe('sessions', () => {
 		expect(results.slice(30).map((r) => r.user)).toEqual([null, null]);
 	});
 
+	it('looked up together by their key, not by reading the whole sessions table', async () => {
+		const ids = [];
+		for (let i = 0; i < 3; i++) ids.push((await createSession((await createUser()).id)).session.id);
+		// A function keeps its plan: past its first five calls, one plan made without the ids. Ten calls.
+		const scans = await db.$transaction(async (tx) => {
+			const read = async () =>
+				(
+					await tx.$queryRaw<{ seq: number; idx: number }[]>`
+						SELECT coalesce(seq_scan, 0)::int AS seq, coalesce(idx_scan, 0)::int AS idx
+						FROM pg_stat_xact_user_tables WHERE relname = 'sessions'`
+				)[0] ?? { seq: 0, idx: 0 };
+			const before = await read();
+			for (let i = 0; i < 10; i++) {
+				const rows = await tx.$queryRaw<{ n: number }[]>`SELECT n FROM sessions_of(${ids}::text[])`;
+				expect(rows.map((r) => r.n).sort()).toEqual([1, 2, 3]);
+			}
+			const after = await read();
+			return { seq: after.seq - before.seq, idx: after.idx - before.idx };
+		});
+		expect(scans).toEqual({ seq: 0, idx: 30 });
+	});
+
 	it('pruning deletes only expired sessions', async () => {
 		const user = await createUser();
 		const old = await createSession(user.id, new Date(Date.now() - 31 * DAY));
