@@ -133,7 +133,7 @@ describe('sessions', () => {
 	});
 
 	it('looked up together by their key, not by reading the whole sessions table', async () => {
-		const ids = [];
+		const ids: string[] = [];
 		for (let i = 0; i < 3; i++) ids.push((await createSession((await createUser()).id)).session.id);
 		// A function keeps its plan: past its first five calls, one plan made without the ids. Ten calls.
 		const scans = await db.$transaction(async (tx) => {
