@@ -9,20 +9,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { applyMigrations } from '../src/lib/server/migrations.ts';
 import { writeSnapshot } from '../src/lib/server/backfill/source.ts';
 import { SOURCE_TABLES, type SourceData } from '../src/lib/server/backfill/tables.ts';
 import { startFakeAirtable } from '../tests/fakes/airtable.ts';
 import { generateBase } from '../tests/fakes/airtable-base.ts';
+import { commandLine } from './command-line.ts';
 
-const { values } = parseArgs({
-	options: {
-		scales: { type: 'string', default: '1,10' },
-		runs: { type: 'string', default: '3' },
-		'api-runs': { type: 'string', default: '3' }
-	}
+const { values } = commandLine(import.meta.url, {
+	scales: { type: 'string', default: '1,10' },
+	runs: { type: 'string', default: '3' },
+	'api-runs': { type: 'string', default: '3' }
 });
 const admin = process.env.DATABASE_URL?.trim();
 if (!admin) {

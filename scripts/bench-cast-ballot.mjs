@@ -32,21 +32,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cpuSecondsOf } from './process-cpu.ts';
+import { commandLine } from './command-line.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({
-	options: {
-		compare: { type: 'string' },
-		rounds: { type: 'string', default: '5' },
-		seconds: { type: 'string', default: '10' },
-		clients: { type: 'string', default: '8' },
-		cpu: { type: 'string' },
-		batch: { type: 'string', default: '1' },
-		embedded: { type: 'string' }
-	}
+const { values: args } = commandLine(import.meta.url, {
+	compare: { type: 'string' },
+	rounds: { type: 'string', default: '5' },
+	seconds: { type: 'string', default: '10' },
+	clients: { type: 'string', default: '8' },
+	cpu: { type: 'string' },
+	batch: { type: 'string', default: '1' },
+	embedded: { type: 'string' }
 });
 const server = new URL(process.env.BENCH_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 const urlOf = (name) => Object.assign(new URL(server), { pathname: `/${name}` }).toString();

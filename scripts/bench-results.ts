@@ -18,19 +18,17 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
 import { cpuSecondsOf } from './process-cpu.ts';
 import { startBuiltApp } from './scale/app.ts';
+import { commandLine } from './command-line.ts';
 
-const { values } = parseArgs({
-	options: {
-		reuse: { type: 'boolean', default: false },
-		runs: { type: 'string', default: '7' },
-		voters: { type: 'string', default: '2000' },
-		projects: { type: 'string', default: '500' }
-	}
+const { values } = commandLine(import.meta.url, {
+	reuse: { type: 'boolean', default: false },
+	runs: { type: 'string', default: '7' },
+	voters: { type: 'string', default: '2000' },
+	projects: { type: 'string', default: '500' }
 });
 const root = path.resolve(import.meta.dirname, '..');
 const url =

@@ -24,17 +24,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
 import { startBuiltApp } from './scale/app.ts';
 import { discoverRoutes, pathOf, type RouteInfo } from '../tests/e2e/helpers/routes.ts';
 import { DEFAULT_SCALE_URL, prepareScaleDatabase } from './scale/database.ts';
 import { SIZE_OPTIONS, sizesFromOptions } from './scale/sizes.ts';
+import { commandLine } from './command-line.ts';
 
-const { values } = parseArgs({
-	allowNegative: true,
-	options: {
+const { values } = commandLine(
+	import.meta.url,
+	{
 		...SIZE_OPTIONS,
 		reuse: { type: 'boolean', default: false },
 		only: { type: 'string' },
@@ -44,8 +44,9 @@ const { values } = parseArgs({
 		concurrency: { type: 'string', default: '50' },
 		pause: { type: 'string', default: '10' },
 		burst: { type: 'boolean', default: true }
-	}
-});
+	},
+	{ allowNegative: true }
+);
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root); // discoverRoutes() reads src/routes relative to the working directory
 const databaseUrl = process.env.BENCH_SCALE_DATABASE_URL?.trim() || DEFAULT_SCALE_URL;

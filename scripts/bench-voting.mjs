@@ -38,7 +38,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -46,10 +45,11 @@ import pg from 'pg';
 import { generateToken, hashToken } from '../src/lib/server/auth/tokens.ts';
 import { applyMigrations } from '../src/lib/server/migrations.ts';
 import { cpuSecondsOf } from './process-cpu.ts';
+import { commandLine } from './command-line.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const env = process.env;
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '1' } } });
+const { values: args } = commandLine(import.meta.url, { runs: { type: 'string', default: '1' } });
 const runs = Math.max(1, Number.parseInt(args.runs, 10) || 1);
 const databaseUrl = env.BENCH_DATABASE_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/podium_bench';
 const pgbenchUrl = (() => {

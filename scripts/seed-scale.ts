@@ -6,11 +6,14 @@
 // created again, unless --reuse and it already holds this seed's data at these sizes. Its user must be
 // a superuser: the load sets session_replication_role (see scripts/scale/seed.ts).
 
-import { parseArgs } from 'node:util';
 import { DEFAULT_SCALE_URL, prepareScaleDatabase } from './scale/database.ts';
 import { SIZE_OPTIONS, sizesFromOptions } from './scale/sizes.ts';
+import { commandLine } from './command-line.ts';
 
-const { values } = parseArgs({ options: { ...SIZE_OPTIONS, reuse: { type: 'boolean', default: false } } });
+const { values } = commandLine(import.meta.url, {
+	...SIZE_OPTIONS,
+	reuse: { type: 'boolean', default: false }
+});
 const url = process.env.BENCH_SCALE_DATABASE_URL?.trim() || DEFAULT_SCALE_URL;
 
 try {
