@@ -144,9 +144,11 @@ test('a database that stops answering without closing its connections costs a re
 		// The pool's connection timeout (5 s, src/lib/server/db.ts), not the operating system's minutes.
 		expect(page.ms).toBeGreaterThanOrEqual(4_500);
 		expect(page.ms).toBeLessThan(8_000);
+		// The health check gives up after its own 2 s (src/lib/server/health.ts), before the pool's 5 s: on a
+		// loaded two-core machine it answered after 3.2 s, so the bound sits between the two.
 		const health = await timedGet('/health');
 		expect(health.status).toBe(503);
-		expect(health.ms).toBeLessThan(3_000);
+		expect(health.ms).toBeLessThan(4_500);
 	} finally {
 		await server.dispose();
 		await proxy.cut();
